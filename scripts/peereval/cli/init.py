@@ -1,0 +1,52 @@
+"""``peereval init DIR``: an empty evaluation repository that passes ``peereval check``."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from peereval.load.schema import schema_files
+from peereval.publish.files import create_exclusive
+
+# skeleton file → where it goes in the new repository
+SKELETON = {
+    "scheme.yaml": "scheme.yaml",
+    "calendar.yaml": "calendar.yaml",
+    "mkdocs.yml": "mkdocs.yml",
+    "README.md": "README.md",
+    "gitignore": ".gitignore",
+    "pre-commit-config.yaml": ".pre-commit-config.yaml",
+    "github/check.yml": ".github/workflows/check.yml",
+}
+EMPTY_FOLDERS = ("experts", "cases", "scoresheets/indicators")
+
+
+def skeleton_files() -> dict[str, str]:
+    """Every file of a new repository, by its path there."""
+    folder = resources.files("peereval") / "skeleton"
+    files = {target: (folder / source).read_text(encoding="utf-8") for source, target in SKELETON.items()}
+    for name, body in schema_files().items():
+        files[f"schemas/{name}"] = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    for empty in EMPTY_FOLDERS:
+        files[f"{empty}/.gitkeep"] = ""
+    return files
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> int:
+    """Create an empty evaluation repository in DIRECTORY (never overwrites a file)."""
+    files = skeleton_files()
+    existing = sorted(path for path in files if (directory / path).exists())
+    if existing:
+        click.echo(f"{directory} 中已有这些文件，未做任何修改：{', '.join(existing)}", err=True)
+        return 1
+    for path, text in sorted(files.items()):
+        if not create_exclusive(directory / path, text):
+            click.echo(f"{directory / path} 在写入过程中出现，已停止", err=True)
+            return 1
+    click.echo(f"已在 {directory} 创建评估仓库；下一步：填写 scheme.yaml 中的领导小组与评估办成员，再运行 peereval check")
+    return 0

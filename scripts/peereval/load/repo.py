@@ -1,0 +1,252 @@
+"""Read a whole evaluation repository: walk the layout, load, validate, build.
+
+The layout is fixed (ARCHITECTURE.md §1), so a file's place says what it is:
+``cases/2025/objections/QZ2025-007.yaml`` is an objection of round 2025 about
+case QZ2025-007. A file that fails to load or validate is reported and left
+out; everything else goes on, so that one bad file never hides the others.
+This module only reads.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from peereval.load import records
+from peereval.load.schema import validate
+from peereval.load.yaml_strict import Document, load_text
+from peereval.model import (
+    CalendarYear, CaseId, ExpertId, IndicatorSetId, Repository, RoundId, RoundRecords, Scheme, Source,
+)
+from peereval.problems import Problem
+
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
+DATA_FOLDERS = ("experts", "cases", "scoresheets")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """What a path in the layout holds: a record kind and the ids its place implies."""
+
+    kind: str
+    round: str | None = None
+    case: str | None = None
+    name: str | None = None  # the file's stem: an expert, case, set or objection id
+    review: bool = False
+
+
+def classify(parts: tuple[str, ...]) -> Place | None:
+    """The :class:`Place` of a repository-relative path, or None if the layout has none."""
+    stem = parts[-1].removesuffix(".yaml")
+    match parts:
+        case ("scheme.yaml",):
+            return Place("scheme")
+        case ("calendar.yaml",):
+            return Place("calendar")
+        case ("experts", _):
+            return Place("expert", name=stem)
+        case ("cases", round_id, "round.yaml"):
+            return Place("round", round=round_id)
+        case ("cases", round_id, "panels.yaml"):
+            return Place("panels", round=round_id)
+        case ("cases", round_id, "objections", _):
+            return Place("objection", round=round_id, name=stem)
+        case ("cases", round_id, _):
+            return Place("case", round=round_id, name=stem)
+        case ("scoresheets", "indicators", _):
+            return Place("indicators", name=stem)
+        case ("scoresheets", round_id, case_id, *rest):
+            return _classify_case_folder(round_id, case_id, tuple(rest), stem)
+    return None
+
+
+def _classify_case_folder(round_id: str, case_id: str, rest: tuple[str, ...], stem: str) -> Place | None:
+    review = rest[:1] == ("review",)
+    rest = rest[1:] if review else rest
+    match rest:
+        case ("summary.yaml",):
+            return Place("summary", round=round_id, case=case_id, review=review)
+        case ("signatures", _):
+            return Place("signature", round=round_id, case=case_id, name=stem, review=review)
+        case (_,):
+            return Place("scoresheet", round=round_id, case=case_id, name=stem, review=review)
+    return None
+
+
+def _names_in(place: Place) -> Iterator[str]:
+    yield from (name for name in (place.round, place.case, place.name) if name is not None)
+
+
+def iter_yaml_files(root: Path) -> Iterator[str]:
+    """Every ``.yaml``/``.yml`` file of the layout, as a repository-relative POSIX path, sorted."""
+    for name in ("scheme.yaml", "calendar.yaml"):
+        if (root / name).is_file():
+            yield name
+    for folder in DATA_FOLDERS:
+        base = root / folder
+        found: list[str] = []
+        for directory, subdirs, files in os.walk(base):
+            subdirs[:] = [d for d in subdirs if not d.startswith(".")]
+            relative = PurePosixPath(Path(directory).relative_to(root).as_posix())
+            found.extend(str(relative / f) for f in files if f.endswith((".yaml", ".yml")))
+        yield from sorted(found)
+
+
+@dataclass
+class _Collector:
+    """Mutable state of one load; frozen into a :class:`Repository` at the end."""
+
+    problems: list[Problem] = field(default_factory=list)
+    scheme: Scheme | None = None
+    calendar: tuple[CalendarYear, ...] = ()
+    experts: dict[ExpertId, Any] = field(default_factory=dict)
+    indicator_sets: dict[IndicatorSetId, Any] = field(default_factory=dict)
+    rounds: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def round_bucket(self, round_id: str) -> dict[str, Any]:
+        return self.rounds.setdefault(
+            round_id,
+            {"round": None, "cases": {}, "draw": None, "scoresheets": {}, "summaries": {}, "signatures": {},
+             "review_scoresheets": {}, "review_summaries": {}, "review_signatures": {}, "objections": {}},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    repository: Repository
+    problems: list[Problem]
+    documents: dict[str, Document]
+
+
+def load_repository(root: Path) -> LoadResult:
+    """Load every record under *root*, reporting every problem of every file."""
+    collector = _Collector()
+    documents: dict[str, Document] = {}
+    for path in iter_yaml_files(root):
+        loaded = _load_one(root, path, collector.problems)
+        if loaded is not None:
+            document, place = loaded
+            documents[path] = document
+            _add(collector, document, place)
+    return LoadResult(_freeze(collector), collector.problems, documents)
+
+
+def _load_one(root: Path, path: str, problems: list[Problem]) -> tuple[Document, Place] | None:
+    parts = tuple(path.split("/"))
+    if parts[-1].endswith(".yml"):
+        problems.append(Problem(path, 0, 0, "E-FILE-NAME", "文件扩展名应为 .yaml，不是 .yml"))
+        return None
+    place = classify(parts)
+    if place is None:
+        problems.append(Problem(path, 0, 0, "E-FILE-UNEXPECTED", "目录结构中没有这种文件的位置；请检查文件放置的目录"))
+        return None
+    bad = [name for name in _names_in(place) if not SAFE_NAME.match(name)]
+    if bad:
+        message = f"名称 {bad[0]!r} 不合规：只能用字母、数字、- 与 _，不含空格，最长 64 个字符"
+        problems.append(Problem(path, 0, 0, "E-FILE-NAME", message))
+        return None
+    try:
+        raw = (root / path).read_bytes()
+    except OSError as error:
+        problems.append(Problem(path, 0, 0, "E-FILE-UNREADABLE", f"无法读取文件：{error.strerror}"))
+        return None
+    document = load_text(path, raw)
+    if isinstance(document, Problem):
+        problems.append(document)
+        return None
+    schema_problems = validate(document, place.kind)
+    problems.extend(schema_problems)
+    if schema_problems:
+        return None
+    identity_problems = list(_identity_problems(document, place))
+    problems.extend(identity_problems)
+    return None if identity_problems else (document, place)
+
+
+# Which field of each kind must repeat which id of its place, e.g. a scoresheet's
+# ``expert`` is its file name and its ``case`` the folder it sits in.
+_IDENTITY: dict[str, tuple[tuple[str, str], ...]] = {
+    "expert": (("id", "name"),),
+    "round": (("id", "round"),),
+    "case": (("id", "name"),),
+    "objection": (("case", "name"),),
+    "indicators": (("id", "name"),),
+    "scoresheet": (("case", "case"), ("expert", "name")),
+    "summary": (("case", "case"),),
+}
+
+
+def _identity_problems(document: Document, place: Place) -> Iterator[Problem]:
+    for field_name, place_attribute in _IDENTITY.get(place.kind, ()):
+        expected = getattr(place, place_attribute)
+        found = document.data[field_name]
+        if found != expected:
+            code = "E-ID-MISMATCH" if field_name == "id" else "E-REF-MISMATCH"
+            message = f"字段 {field_name} 为 {found!r}，但文件位置表明应为 {expected!r}（编号须与文件名、目录名一致）"
+            yield document.problem(f"/{field_name}", code, message)
+
+
+_ROUND_BUILDERS: dict[str, Callable[[Source, Any, RoundId, Place], tuple[str, Any, Any]]] = {
+    "round": lambda s, d, r, p: ("round", None, records.build_round(s, d)),
+    "panels": lambda s, d, r, p: ("draw", None, records.build_draw(s, d, r)),
+    "case": lambda s, d, r, p: ("cases", CaseId(d["id"]), records.build_case(s, d, r)),
+    "objection": lambda s, d, r, p: ("objections", CaseId(d["case"]), records.build_objection(s, d, r)),
+    "scoresheet": lambda s, d, r, p: (
+        "review_scoresheets" if p.review else "scoresheets",
+        (CaseId(d["case"]), ExpertId(d["expert"])),
+        records.build_scoresheet(s, d, r, review=p.review),
+    ),
+    "summary": lambda s, d, r, p: (
+        "review_summaries" if p.review else "summaries", CaseId(d["case"]),
+        records.build_summary(s, d, r, review=p.review),
+    ),
+    "signature": lambda s, d, r, p: (
+        "review_signatures" if p.review else "signatures",
+        (CaseId(str(p.case)), ExpertId(str(p.name))),
+        records.build_signature(s, d, r, CaseId(str(p.case)), ExpertId(str(p.name)), review=p.review),
+    ),
+}
+
+
+def _add(collector: _Collector, document: Document, place: Place) -> None:
+    source, data = document.source, document.data
+    if place.kind == "scheme":
+        collector.scheme = records.build_scheme(source, data)
+    elif place.kind == "calendar":
+        collector.calendar = records.build_calendar(source, data)
+    elif place.kind == "expert":
+        collector.experts[ExpertId(data["id"])] = records.build_expert(source, data)
+    elif place.kind == "indicators":
+        collector.indicator_sets[IndicatorSetId(data["id"])] = records.build_indicator_set(source, data)
+    else:
+        bucket = collector.round_bucket(str(place.round))
+        slot, key, record = _ROUND_BUILDERS[place.kind](source, data, RoundId(str(place.round)), place)
+        if key is None:
+            bucket[slot] = record
+        else:
+            bucket[slot][key] = record
+
+
+def _freeze(collector: _Collector) -> Repository:
+    rounds: dict[RoundId, RoundRecords] = {}
+    for round_id, bucket in sorted(collector.rounds.items()):
+        if bucket["round"] is None:
+            collector.problems.append(
+                Problem(f"cases/{round_id}/round.yaml", 0, 0, "E-REF-UNKNOWN-ROUND",
+                        f"轮次 {round_id!r} 没有 cases/{round_id}/round.yaml，其下文件无法核对")
+            )
+            continue
+        rounds[RoundId(round_id)] = RoundRecords(**bucket)
+    if collector.scheme is None and not any(p.path == "scheme.yaml" for p in collector.problems):
+        collector.problems.append(Problem("scheme.yaml", 0, 0, "E-FILE-MISSING", "缺少 scheme.yaml（方案参数）"))
+    return Repository(
+        scheme=collector.scheme,
+        calendar=collector.calendar,
+        experts=collector.experts,
+        indicator_sets=collector.indicator_sets,
+        rounds=rounds,
+    )

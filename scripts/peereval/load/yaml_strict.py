@@ -1,0 +1,209 @@
+"""Strict YAML: the subset of YAML 1.2 that staff can type without surprises.
+
+PyYAML resolves scalars by YAML 1.1 rules (``no`` is false, ``2025-01-01`` a
+date, ``010`` octal), follows aliases into billion-laugh bombs and keeps the
+last of two duplicate keys without a word. Here libyaml (through
+``CParser``) only tokenises; this module builds the data from the event stream
+itself, so that it can refuse every construct that hides intent and record
+where each value stands, for ``path:line:column`` messages.
+
+Scalars follow the YAML 1.2 core schema, narrowed: ``null``/``~``/empty,
+``true``/``false``, decimal integers without leading zeros, decimal floats.
+Everything else is a string, so dates stay ISO strings for the schema to check.
+Mapping keys are always strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from peereval.model import Position, Source
+from peereval.problems import Problem
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+MAX_INT_DIGITS = 18
+
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+_NULLS = frozenset({"", "~", "null"})
+_CORE_TAGS = frozenset(
+    {"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A loaded file: its data as plain JSON types, and its :class:`Source` (positions)."""
+
+    source: Source
+    data: Any
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def problem(self, pointer: str, code: str, message: str, *, key: bool = False) -> Problem:
+        return self.source.problem(pointer, code, message, key=key)
+
+
+class _Reject(Exception):
+    def __init__(self, mark: Any, code: str, message: str) -> None:
+        super().__init__(message)
+        self.line = mark.line + 1 if mark is not None else 1
+        self.column = mark.column + 1 if mark is not None else 1
+        self.code = code
+        self.message = message
+
+
+def escape_pointer_token(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _scalar(event: Any) -> Any:
+    if event.tag not in (None, "!") and event.tag not in _CORE_TAGS:
+        raise _Reject(event.start_mark, "E-YAML-TAG", f"不允许使用标签 {event.tag}，请去掉它")
+    text: str = event.value
+    if event.tag is not None or not event.implicit[0]:
+        return text  # quoted, block or explicitly tagged !!str: always a string
+    if text in _NULLS:
+        return None
+    if text == "true":
+        return True
+    if text == "false":
+        return False
+    if _INT.match(text):
+        if len(text.lstrip("+-")) > MAX_INT_DIGITS:
+            raise _Reject(event.start_mark, "E-YAML-BIG-INTEGER", f"整数位数超过 {MAX_INT_DIGITS} 位；如为编号请加引号")
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    lowered = text.lower()
+    if lowered in _SPECIAL_FLOATS and text in (lowered, lowered.upper(), lowered.capitalize()):
+        return _SPECIAL_FLOATS[lowered]
+    return text
+
+
+class _Builder:
+    """Builds plain data from libyaml events, recording positions as it goes."""
+
+    def __init__(self, events: Iterator[Any]) -> None:
+        self.events = events
+        self.positions: dict[str, Position] = {}
+        self.key_positions: dict[str, Position] = {}
+
+    def next(self) -> Any:
+        return next(self.events)
+
+    def value(self, event: Any, pointer: str, depth: int) -> Any:
+        self.positions[pointer] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Reject(event.start_mark, "E-YAML-ANCHOR", "不允许使用锚点和别名（& 与 *），请直接写出内容")
+        if depth > MAX_DEPTH:
+            raise _Reject(event.start_mark, "E-YAML-TOO-DEEP", f"嵌套超过 {MAX_DEPTH} 层")
+        if isinstance(event, yaml.ScalarEvent):
+            return _scalar(event)
+        if event.tag is not None and event.tag not in _CORE_TAGS:
+            raise _Reject(event.start_mark, "E-YAML-TAG", f"不允许使用标签 {event.tag}，请去掉它")
+        if isinstance(event, yaml.SequenceStartEvent):
+            return self.sequence(pointer, depth)
+        return self.mapping(pointer, depth)
+
+    def sequence(self, pointer: str, depth: int) -> list[Any]:
+        items: list[Any] = []
+        while not isinstance(event := self.next(), yaml.SequenceEndEvent):
+            items.append(self.value(event, f"{pointer}/{len(items)}", depth + 1))
+        return items
+
+    def mapping(self, pointer: str, depth: int) -> dict[str, Any]:
+        members: dict[str, Any] = {}
+        while not isinstance(key_event := self.next(), yaml.MappingEndEvent):
+            key = self.key(key_event)
+            child = f"{pointer}/{escape_pointer_token(key)}"
+            if key in members:
+                first_line = self.key_positions[child][0]
+                raise _Reject(
+                    key_event.start_mark, "E-YAML-DUPLICATE-KEY", f"键 {key!r} 重复出现，第一次在第 {first_line} 行"
+                )
+            self.key_positions[child] = (key_event.start_mark.line + 1, key_event.start_mark.column + 1)
+            members[key] = self.value(self.next(), child, depth + 1)
+        return members
+
+    @staticmethod
+    def key(event: Any) -> str:
+        if not isinstance(event, yaml.ScalarEvent):
+            if isinstance(event, yaml.AliasEvent):
+                raise _Reject(event.start_mark, "E-YAML-ANCHOR", "不允许使用锚点和别名（& 与 *）")
+            raise _Reject(event.start_mark, "E-YAML-KEY", "键必须是简单的文字，不能是列表或映射")
+        if event.anchor is not None:
+            raise _Reject(event.start_mark, "E-YAML-ANCHOR", "不允许使用锚点和别名（& 与 *）")
+        if event.tag is not None and event.tag not in _CORE_TAGS:
+            raise _Reject(event.start_mark, "E-YAML-TAG", f"不允许使用标签 {event.tag}，请去掉它")
+        if event.value == "<<" and event.implicit[0]:
+            raise _Reject(event.start_mark, "E-YAML-MERGE-KEY", "不允许使用合并键 <<，请直接写出各项")
+        return str(event.value)
+
+
+def _decode(path: str, raw: bytes) -> str | Problem:
+    if len(raw) > MAX_BYTES:
+        return Problem(path, 0, 0, "E-FILE-TOO-LARGE", f"文件大小 {len(raw)} 字节，超过上限 {MAX_BYTES} 字节")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return Problem(path, line, column, "E-FILE-ENCODING", f"文件不是 UTF-8 编码（第 {error.start} 字节无效）；请另存为 UTF-8")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _tab_in_indentation(path: str, text: str) -> Problem | None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        if "\t" in line[:indent] and line.strip():
+            return Problem(path, number, line.index("\t") + 1, "E-YAML-TAB", "缩进中有制表符（Tab），请改用空格")
+    return None
+
+
+def load_text(path: str, raw: bytes) -> Document | Problem:
+    """Parse *raw* as strict YAML, or say exactly where and why not.
+
+    Never raises on any input: every failure is returned as a :class:`Problem`.
+    """
+    text = _decode(path, raw)
+    if isinstance(text, Problem):
+        return text
+    if tab := _tab_in_indentation(path, text):
+        return tab
+    builder = _Builder(yaml.parse(text, Loader=yaml.CSafeLoader))
+    try:
+        return _build(path, builder)
+    except _Reject as reject:
+        return Problem(path, reject.line, reject.column, reject.code, reject.message)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return Problem(path, line, column, "E-YAML-SYNTAX", f"YAML 语法错误：{error.problem or error.context}")
+    except (yaml.YAMLError, ValueError, RecursionError, StopIteration) as error:
+        return Problem(path, 1, 1, "E-YAML-SYNTAX", f"YAML 语法错误：{error}")
+
+
+def _build(path: str, builder: _Builder) -> Document | Problem:
+    builder.next()  # StreamStart
+    start = builder.next()
+    if isinstance(start, yaml.StreamEndEvent):
+        return Problem(path, 1, 1, "E-YAML-EMPTY", "文件中没有数据")
+    data = builder.value(builder.next(), "", 1)
+    builder.next()  # DocumentEnd
+    extra = builder.next()
+    if not isinstance(extra, yaml.StreamEndEvent):
+        raise _Reject(extra.start_mark, "E-YAML-MULTIPLE-DOCUMENTS", "一个文件只能有一个 YAML 文档（去掉多余的 ---）")
+    if data is None:
+        return Problem(path, 1, 1, "E-YAML-EMPTY", "文件中没有数据")
+    return Document(Source(path, builder.positions, builder.key_positions), data)

@@ -1,0 +1,144 @@
+"""Problems: bad input is data, not an exception.
+
+Every rule and loader yields :class:`Problem` values; commands collect them all
+and report them together, sorted, so that staff fix a file once, not once per
+error. Exceptions are kept for bugs and the environment (:class:`PeerevalError`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One finding, pointing at a place in a repository file.
+
+    ``line`` is 1-based; 0 means the whole file. ``code`` is a stable English
+    slug from :data:`CODES`; ``message`` is Chinese, for the people who fix it.
+    """
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    pointer: str = ""
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.WARNING if self.code.startswith("W-") else Severity.ERROR
+
+    def as_text(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+
+    def as_json(self) -> dict[str, str | int]:
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+class PeerevalError(Exception):
+    """The environment or the invocation is wrong (exit code 2), not the data."""
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """What a problem code means: the article it enforces and a short English gloss."""
+
+    article: str
+    summary: str
+
+
+# One table, one definition per code. Docs (docs/codes.md) are generated from it
+# and a test fails when a module emits a code that is not listed here.
+CODES: Mapping[str, Code] = {
+    # Reading files (load/yaml_strict.py)
+    "E-FILE-UNREADABLE": Code("", "the file cannot be read"),
+    "E-FILE-TOO-LARGE": Code("", "the file is over 1 MiB"),
+    "E-FILE-ENCODING": Code("", "the file is not UTF-8"),
+    "E-FILE-NAME": Code("", "a file or folder name is not a safe id"),
+    "E-FILE-UNEXPECTED": Code("", "a file where the layout has no place for it"),
+    "E-FILE-MISSING": Code("", "a file the repository must have is missing"),
+    "E-YAML-SYNTAX": Code("", "YAML syntax error"),
+    "E-YAML-TAB": Code("", "a tab in indentation"),
+    "E-YAML-DUPLICATE-KEY": Code("", "a key appears twice in one mapping"),
+    "E-YAML-ANCHOR": Code("", "anchors and aliases are not allowed"),
+    "E-YAML-MERGE-KEY": Code("", "merge keys (<<) are not allowed"),
+    "E-YAML-TAG": Code("", "a tag outside the YAML 1.2 core schema"),
+    "E-YAML-KEY": Code("", "a mapping key that is not a plain scalar"),
+    "E-YAML-BIG-INTEGER": Code("", "an integer of more than 18 digits"),
+    "E-YAML-TOO-DEEP": Code("", "nesting deeper than 64 levels"),
+    "E-YAML-MULTIPLE-DOCUMENTS": Code("", "more than one YAML document in a file"),
+    "E-YAML-EMPTY": Code("", "the file holds no data"),
+    # Schemas (load/schema.py)
+    "E-SCHEMA": Code("", "the record does not match its JSON Schema"),
+    "E-CSV": Code("5", "the closed-case export is malformed"),
+    # Identity and references (rules/references.py)
+    "E-ID-MISMATCH": Code("", "a record's id differs from its file name"),
+    "E-ID-DUPLICATE": Code("", "an id is used twice"),
+    "E-REF-UNKNOWN-ROUND": Code("5", "files of a round that has no round.yaml"),
+    "E-REF-UNKNOWN-EXPERT": Code("9", "an expert id that has no file in experts/"),
+    "E-REF-UNKNOWN-CASE": Code("9", "a case id that has no file in the round"),
+    "E-REF-UNKNOWN-INDICATOR-SET": Code("12", "an indicator set that does not exist"),
+    "E-REF-INDICATOR-SET-MISMATCH": Code("12", "a scoresheet uses another set than the round assigns"),
+    "E-REF-UNKNOWN-ITEM": Code("12", "a score for an item the indicator set does not have"),
+    "E-REF-MISSING-ITEM": Code("13", "an indicator item left unscored"),
+    "E-REF-UNKNOWN-AUTO-FAIL": Code("15", "an Art. 15 condition id that scheme.yaml does not define"),
+    "E-REF-CASE-TYPE": Code("9", "a case type with no indicator set or panel in the round"),
+    "E-REF-NOT-ON-PANEL": Code("13", "a scoresheet by an expert who is not on the case's panel"),
+    "E-REF-WRITER": Code("17", "the summary's writer is not the panel's designated writer"),
+    "E-REF-CASE-NOT-ON-PANEL": Code("9", "a case that no panel, or more than one, evaluates"),
+    "E-REF-OBJECTION-CASE": Code("20", "an objection to a case with no summary"),
+    "E-REF-MISMATCH": Code("", "a record names another case or expert than its place in the tree"),
+    "E-REF-MISSING-SCORESHEET": Code("16", "a summary issued before every member's scoresheet"),
+    "E-REF-REVIEW": Code("21", "a re-review record without the decision or group it needs"),
+    # Scores and verdicts
+    "E-ART14-GRADE": Code("14", "a summary grade the scores do not give"),
+    "E-ART15-NOT-RAISED": Code("15", "an accepted Art. 15 condition that no member raised"),
+    "E-ART16-MEAN-SCORE": Code("16", "a summary mean that is not the mean of the members' totals"),
+    "E-ART12-POINTS-SUM": Code("12", "indicator items do not sum to 100"),
+    "E-ART12-GRADE-ORDER": Code("12", "grade thresholds are not descending"),
+    "E-ART12-DUPLICATE-ITEM": Code("12", "an indicator item id is used twice"),
+    "E-ART13-SCORE-RANGE": Code("13", "a score outside 0..points"),
+    "E-ART16-REASONS": Code("16", "an excellent or fail conclusion without reasons"),
+    "E-ART17-ESCALATION": Code("17", "a disagreement not decided by the leading group"),
+    # Dates
+    "E-DATE-CLOSED-OUTSIDE-PERIOD": Code("5", "a case closed outside the round's period"),
+    "E-DATE-ORDER": Code("", "dates in the wrong order"),
+    "E-DATE-DECISION-AFTER": Code("6", "a decision dated after what it authorises"),
+    "E-ART16-LATE-SUBMISSION": Code("16", "a scoresheet submitted after the deadline, not recorded late"),
+    # Experts and panels
+    "E-ART7-PRACTICE-YEARS": Code("7(1)", "fewer practising years than the scheme requires"),
+    "E-ART7-LEGAL-AID": Code("7(2)", "no legal aid record"),
+    "E-ART7-PENALTY": Code("7(3)", "a penalty in force"),
+    "E-ART6-NOT-APPOINTED": Code("6(2)", "an expert not appointed, or dismissed, on the draw date"),
+    "E-ART25-BARRED": Code("25", "an expert barred from evaluation"),
+    "E-ART9-PANEL-SIZE": Code("9", "a panel below the minimum size"),
+    "E-ART9-DESIGNATION": Code("9", "a designated panel without a leading-group decision"),
+    "E-ART9-PANEL-CAP": Code("9", "an expert on more panels than the round allows"),
+    "E-ART10-DECISION": Code("10", "a recusal by the leading group without its decision"),
+    "E-ART9-SPECIALTY": Code("9", "a panel member without the case type among their specialties"),
+    "E-ART21-REVIEW-SIZE": Code("21", "a re-review group below the minimum size"),
+    "E-ART21-REVIEW-MEMBER": Code("21", "a re-review member who took part in the first evaluation"),
+    "E-ART22-GROUNDS": Code("22", "re-review on ground 22(2) before the supplement was received"),
+    # Scheme validity
+    "E-ART27-EXPIRED": Code("27", "a round dated after the scheme expires"),
+    "W-ART27-EXPIRING": Code("27", "the scheme expires within 90 days"),
+}
+
+
+def problem_sort_key(problem: Problem) -> tuple[str, int, int, str]:
+    return (problem.path, problem.line, problem.column, problem.code)

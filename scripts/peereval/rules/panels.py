@@ -1,0 +1,23 @@
+"""Who evaluates what, as recorded in panels.yaml (Art. 9, 10)."""
+
+from __future__ import annotations
+
+from peereval.model import CaseId, ExpertId, Panel, PanelDraw
+
+
+def panels_of(draw: PanelDraw, case: CaseId) -> tuple[Panel, ...]:
+    """The panels that list *case*; exactly one in a sound draw."""
+    return tuple(panel for panel in draw.panels if case in panel.cases)
+
+
+def scorers(draw: PanelDraw, case: CaseId) -> tuple[ExpertId, ...]:
+    """The experts who score *case*: its panel's members, less those recused
+    from it, plus their replacements (Art. 10, last paragraph)."""
+    panels = panels_of(draw, case)
+    if len(panels) != 1:
+        return ()
+    recusals = [recusal for recusal in draw.recusals if recusal.case == case]
+    recused = {recusal.expert for recusal in recusals}
+    members = [member for member in panels[0].members if member not in recused]
+    replacements = [r.replacement for r in recusals if r.replacement is not None and r.replacement not in members]
+    return tuple(members + replacements)
