@@ -34,10 +34,16 @@ class Grade(StrEnum):
 
 
 GRADE_LABELS: dict[Grade, str] = {
-    Grade.EXCELLENT: "优秀", Grade.GOOD: "良好", Grade.PASS: "合格", Grade.FAIL: "不合格",
+    Grade.EXCELLENT: "优秀",
+    Grade.GOOD: "良好",
+    Grade.PASS: "合格",
+    Grade.FAIL: "不合格",
 }
 CASE_TYPE_LABELS: dict[str, str] = {
-    "criminal": "刑事", "civil": "民事", "administrative": "行政", "non_litigation": "非诉讼",
+    "criminal": "刑事",
+    "civil": "民事",
+    "administrative": "行政",
+    "non_litigation": "非诉讼",
 }
 
 

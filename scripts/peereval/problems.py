@@ -137,6 +137,19 @@ CODES: Mapping[str, Code] = {
     # Scheme validity
     "E-ART27-EXPIRED": Code("27", "a round dated after the scheme expires"),
     "W-ART27-EXPIRING": Code("27", "the scheme expires within 90 days"),
+    # Deadlines (rules/deadlines.py)
+    "E-ART20-LATE-OBJECTION": Code("20", "an objection filed after its window, no late decision"),
+    "W-ART16-OVERDUE": Code("16", "a summary sheet still missing after the submission deadline"),
+    "W-ART18-LATE-NOTICE": Code("18", "conclusions notified late, or not yet and overdue"),
+    "W-ART21-LATE-REPLY": Code("21", "the written reply without re-review late, or not yet and overdue"),
+    "W-ART23-LATE-REVIEW": Code("23", "the re-review concluded late, or not yet and overdue"),
+    "W-ART24-LATE-NOTICE": Code("24", "a changed re-review result notified late, or not yet and overdue"),
+    "E-CALENDAR-UNKNOWN-YEAR": Code("", "a period reaches a year with no working-day data"),
+    # Calendar (calendar.py: calendar_problems)
+    "E-CALENDAR-YEAR": Code("", "a calendar.yaml date outside its year (or the December before)"),
+    "E-CALENDAR-CONFLICT": Code("", "a date listed both as holiday and as make-up working day"),
+    "W-CALENDAR-WORKDAY-WEEKDAY": Code("", "a make-up working day that is a weekday anyway"),
+    "W-CALENDAR-DISAGREES": Code("", "calendar.yaml and chinese-calendar disagree on a day"),
 }
 
 

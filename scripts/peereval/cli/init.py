@@ -48,5 +48,7 @@ def init(directory: Path) -> int:
         if not create_exclusive(directory / path, text):
             click.echo(f"{directory / path} 在写入过程中出现，已停止", err=True)
             return 1
-    click.echo(f"已在 {directory} 创建评估仓库；下一步：填写 scheme.yaml 中的领导小组与评估办成员，再运行 peereval check")
+    click.echo(
+        f"已在 {directory} 创建评估仓库；下一步：填写 scheme.yaml 中的领导小组与评估办成员，再运行 peereval check"
+    )
     return 0

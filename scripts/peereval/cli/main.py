@@ -21,9 +21,17 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from peereval.cli import check, init, schema
+    from peereval.cli import build, calendar, check, exclusions, init, schema, status
 
-    for command in (check.check, init.init, schema.schema):
+    for command in (
+        build.build,
+        check.check,
+        init.init,
+        schema.schema,
+        calendar.calendar,
+        status.status,
+        exclusions.exclusions,
+    ):
         cli.add_command(command)
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 
-class IsoDate(click.ParamType):
+class IsoDate(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
     """A ``YYYY-MM-DD`` date."""
 
     name = "date"
@@ -42,10 +43,11 @@ as_of_option = click.option(
 )
 
 
-def format_option(*choices: str) -> Any:
-    return click.option(
-        "--format", "output_format", type=click.Choice(choices), default=choices[0], show_default=True
-    )
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    return click.option("--format", "output_format", type=click.Choice(choices), default=choices[0], show_default=True)
 
 
 def today_if_none(as_of: datetime.date | None) -> datetime.date:

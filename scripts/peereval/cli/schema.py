@@ -24,7 +24,8 @@ def export(directory: Path, force: bool) -> int:
     directory.mkdir(parents=True, exist_ok=True)
     texts = {name: json.dumps(body, ensure_ascii=False, indent=2) + "\n" for name, body in schema_files().items()}
     clashes = [
-        name for name, text in texts.items()
+        name
+        for name, text in texts.items()
         if (directory / name).exists() and (directory / name).read_text(encoding="utf-8") != text
     ]
     if clashes and not force:

@@ -10,11 +10,43 @@ from datetime import date
 from typing import Any
 
 from peereval.model import (
-    AutoFailCondition, AutoFailFinding, CalendarYear, Case, CaseId, Deadlines, DeclaredInterest,
-    Decision, Designation, Escalation, Expert, ExpertId, Grade, IndicatorSet, IndicatorSetId, Item,
-    Misconduct, Objection, OfficeDecision, Panel, PanelDraw, PanelId, Penalty, Period, Person,
-    Publication, Recusal, Relative, ReviewPanel, Round, RoundId, Scheme, Scoresheet, Signature,
-    SigningKey, Source, Summary,
+    AutoFailCondition,
+    AutoFailFinding,
+    CalendarYear,
+    Case,
+    CaseId,
+    Deadlines,
+    Decision,
+    DeclaredInterest,
+    Designation,
+    Escalation,
+    Expert,
+    ExpertId,
+    Grade,
+    IndicatorSet,
+    IndicatorSetId,
+    Item,
+    Misconduct,
+    Objection,
+    OfficeDecision,
+    Panel,
+    PanelDraw,
+    PanelId,
+    Penalty,
+    Period,
+    Person,
+    Publication,
+    Recusal,
+    Relative,
+    ReviewPanel,
+    Round,
+    RoundId,
+    Scheme,
+    Scoresheet,
+    Signature,
+    SigningKey,
+    Source,
+    Summary,
 )
 
 Data = dict[str, Any]
@@ -54,7 +86,10 @@ def _keys(items: list[Data] | None) -> tuple[SigningKey, ...]:
 
 def _person(data: Data) -> Person:
     return Person(
-        id=data["id"], name=data["name"], role=data["role"], github=data.get("github"),
+        id=data["id"],
+        name=data["name"],
+        role=data["role"],
+        github=data.get("github"),
         signing_keys=_keys(data.get("signing_keys")),
     )
 
@@ -100,7 +135,10 @@ def build_calendar(source: Source, data: Data) -> tuple[CalendarYear, ...]:
                 )
         years.append(
             CalendarYear(
-                source=source, year=int(year), notice=entry["notice"], holidays=tuple(holidays),
+                source=source,
+                year=int(year),
+                notice=entry["notice"],
+                holidays=tuple(holidays),
                 workdays=tuple(_date(day) for day in entry["workdays"]),
             )
         )
@@ -120,8 +158,12 @@ def build_expert(source: Source, data: Data) -> Expert:
         specialties=tuple(data["specialties"]),
         legal_aid_record=tuple(data["legal_aid_record"]),
         penalties=tuple(
-            Penalty(on=_date(p["on"]), until=_maybe_date(p.get("until")), authority=p["authority"],
-                    description=p["description"])
+            Penalty(
+                on=_date(p["on"]),
+                until=_maybe_date(p.get("until")),
+                authority=p["authority"],
+                description=p["description"],
+            )
             for p in data["penalties"]
         ),
         appointed=_required_decision(data["appointed"]),
@@ -134,8 +176,10 @@ def build_expert(source: Source, data: Data) -> Expert:
         relatives=tuple(Relative(name=r["name"], relation=r["relation"]) for r in data.get("relatives", ())),
         declared_interests=tuple(
             DeclaredInterest(
-                ground=i["ground"], case=CaseId(i["case"]) if "case" in i else None,
-                institution_code=i.get("institution_code"), description=i["description"],
+                ground=i["ground"],
+                case=CaseId(i["case"]) if "case" in i else None,
+                institution_code=i.get("institution_code"),
+                description=i["description"],
             )
             for i in data.get("declared_interests", ())
         ),
@@ -207,9 +251,12 @@ def build_draw(source: Source, data: Data, round_id: RoundId) -> PanelDraw:
                 case_type=panel["case_type"],
                 method=panel["method"],
                 designation=Designation(
-                    on=_date(panel["designation"]["on"]), decision=panel["designation"]["decision"],
+                    on=_date(panel["designation"]["on"]),
+                    decision=panel["designation"]["decision"],
                     reason=panel["designation"]["reason"],
-                ) if "designation" in panel else None,
+                )
+                if "designation" in panel
+                else None,
                 members=tuple(ExpertId(e) for e in panel["members"]),
                 writer=ExpertId(panel["writer"]),
                 cases=tuple(CaseId(c) for c in panel["cases"]),
@@ -218,8 +265,13 @@ def build_draw(source: Source, data: Data, round_id: RoundId) -> PanelDraw:
         ),
         recusals=tuple(
             Recusal(
-                index=index, case=CaseId(r["case"]), expert=ExpertId(r["expert"]), ground=r["ground"],
-                source=r["source"], evidence=r["evidence"], decision=_decision(r.get("decision")),
+                index=index,
+                case=CaseId(r["case"]),
+                expert=ExpertId(r["expert"]),
+                ground=r["ground"],
+                source=r["source"],
+                evidence=r["evidence"],
+                decision=_decision(r.get("decision")),
                 replacement=ExpertId(r["replacement"]) if "replacement" in r else None,
             )
             for index, r in enumerate(data["recusals"])
@@ -276,9 +328,13 @@ def build_summary(source: Source, data: Data, round_id: RoundId, *, review: bool
         reasons=data.get("reasons"),
         agreed=data["agreed"],
         escalation=Escalation(
-            on=_date(escalation["on"]), decision=escalation["decision"], grade=Grade(escalation["grade"]),
+            on=_date(escalation["on"]),
+            decision=escalation["decision"],
+            grade=Grade(escalation["grade"]),
             reasons=escalation["reasons"],
-        ) if escalation else None,
+        )
+        if escalation
+        else None,
         submitted_on=_date(data["submitted_on"]),
     )
 
@@ -287,8 +343,13 @@ def build_signature(
     source: Source, data: Data, round_id: RoundId, case_id: CaseId, expert_id: ExpertId, *, review: bool
 ) -> Signature:
     return Signature(
-        source=source, round=round_id, review=review, case=case_id, expert=expert_id,
-        summary_sha256=data["summary_sha256"], signed_on=_date(data["signed_on"]),
+        source=source,
+        round=round_id,
+        review=review,
+        case=case_id,
+        expert=expert_id,
+        summary_sha256=data["summary_sha256"],
+        signed_on=_date(data["signed_on"]),
     )
 
 
@@ -304,14 +365,22 @@ def build_objection(source: Source, data: Data, round_id: RoundId) -> Objection:
         statement=data["statement"],
         late=_decision(data.get("late")),
         office_decision=OfficeDecision(
-            on=_date(office["on"]), review=office["review"], reply=office.get("reply"),
+            on=_date(office["on"]),
+            review=office["review"],
+            reply=office.get("reply"),
             replied_on=_maybe_date(office.get("replied_on")),
-        ) if office else None,
+        )
+        if office
+        else None,
         supplement_received_on=_maybe_date(data.get("supplement", {}).get("received_on")),
         review_panel=ReviewPanel(
-            assigned_on=_date(panel["assigned_on"]), members=tuple(ExpertId(e) for e in panel["members"]),
-            writer=ExpertId(panel["writer"]), seed=panel.get("seed"),
-        ) if panel else None,
+            assigned_on=_date(panel["assigned_on"]),
+            members=tuple(ExpertId(e) for e in panel["members"]),
+            writer=ExpertId(panel["writer"]),
+            seed=panel.get("seed"),
+        )
+        if panel
+        else None,
         concluded_on=_maybe_date(data.get("concluded_on")),
         result_grade=Grade(result["grade"]) if result else None,
         result_reasons=result["reasons"] if result else None,

@@ -20,7 +20,15 @@ from peereval.load import records
 from peereval.load.schema import validate
 from peereval.load.yaml_strict import Document, load_text
 from peereval.model import (
-    CalendarYear, CaseId, ExpertId, IndicatorSetId, Repository, RoundId, RoundRecords, Scheme, Source,
+    CalendarYear,
+    CaseId,
+    ExpertId,
+    IndicatorSetId,
+    Repository,
+    RoundId,
+    RoundRecords,
+    Scheme,
+    Source,
 )
 from peereval.problems import Problem
 
@@ -110,8 +118,18 @@ class _Collector:
     def round_bucket(self, round_id: str) -> dict[str, Any]:
         return self.rounds.setdefault(
             round_id,
-            {"round": None, "cases": {}, "draw": None, "scoresheets": {}, "summaries": {}, "signatures": {},
-             "review_scoresheets": {}, "review_summaries": {}, "review_signatures": {}, "objections": {}},
+            {
+                "round": None,
+                "cases": {},
+                "draw": None,
+                "scoresheets": {},
+                "summaries": {},
+                "signatures": {},
+                "review_scoresheets": {},
+                "review_summaries": {},
+                "review_signatures": {},
+                "objections": {},
+            },
         )
 
 
@@ -201,7 +219,8 @@ _ROUND_BUILDERS: dict[str, Callable[[Source, Any, RoundId, Place], tuple[str, An
         records.build_scoresheet(s, d, r, review=p.review),
     ),
     "summary": lambda s, d, r, p: (
-        "review_summaries" if p.review else "summaries", CaseId(d["case"]),
+        "review_summaries" if p.review else "summaries",
+        CaseId(d["case"]),
         records.build_summary(s, d, r, review=p.review),
     ),
     "signature": lambda s, d, r, p: (
@@ -236,8 +255,13 @@ def _freeze(collector: _Collector) -> Repository:
     for round_id, bucket in sorted(collector.rounds.items()):
         if bucket["round"] is None:
             collector.problems.append(
-                Problem(f"cases/{round_id}/round.yaml", 0, 0, "E-REF-UNKNOWN-ROUND",
-                        f"轮次 {round_id!r} 没有 cases/{round_id}/round.yaml，其下文件无法核对")
+                Problem(
+                    f"cases/{round_id}/round.yaml",
+                    0,
+                    0,
+                    "E-REF-UNKNOWN-ROUND",
+                    f"轮次 {round_id!r} 没有 cases/{round_id}/round.yaml，其下文件无法核对",
+                )
             )
             continue
         rounds[RoundId(round_id)] = RoundRecords(**bucket)

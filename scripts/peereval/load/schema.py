@@ -27,8 +27,17 @@ from peereval.load.yaml_strict import Document, escape_pointer_token
 from peereval.problems import PeerevalError, Problem
 
 KINDS = (
-    "scheme", "calendar", "expert", "round", "case", "panels",
-    "indicators", "scoresheet", "summary", "signature", "objection",
+    "scheme",
+    "calendar",
+    "expert",
+    "round",
+    "case",
+    "panels",
+    "indicators",
+    "scoresheet",
+    "summary",
+    "signature",
+    "objection",
 )
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
@@ -81,7 +90,10 @@ def _reference_validator(kind: str) -> jsonschema.protocols.Validator:
 def _fast_validator(kind: str) -> Callable[[Any], Any]:
     files = _schema_files()
     handlers = {"": lambda uri: files[uri.split("#", 1)[0]]}
-    return fastjsonschema.compile(files[f"{kind}.schema.json"], handlers=handlers, formats={"date": is_date})  # type: ignore[no-any-return]
+    validator: Callable[[Any], Any] = fastjsonschema.compile(
+        files[f"{kind}.schema.json"], handlers=handlers, formats={"date": is_date}
+    )
+    return validator
 
 
 def is_valid_fast(kind: str, data: Any) -> bool:
@@ -117,18 +129,25 @@ def _field(path: Iterable[object]) -> str:
     return f"字段 {dotted}" if dotted else "文件内容"
 
 
+def _schema_of(error: ValidationError) -> Mapping[str, Any]:
+    return error.schema if isinstance(error.schema, Mapping) else {}
+
+
 def _problems(document: Document, error: ValidationError) -> Iterator[Problem]:
     pointer = _pointer(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = error.schema.get("properties", {})
+        allowed = _schema_of(error).get("properties", {})
         for key in error.instance:
             if key not in allowed:
                 names = "、".join(allowed) or "（无）"
                 yield document.problem(
-                    f"{pointer}/{escape_pointer_token(key)}", "E-SCHEMA", f"未知字段 {key!r}；此处可用的字段：{names}", key=True
+                    f"{pointer}/{escape_pointer_token(key)}",
+                    "E-SCHEMA",
+                    f"未知字段 {key!r}；此处可用的字段：{names}",
+                    key=True,
                 )
         return
-    if error.validator == "required" and isinstance(error.instance, dict):
+    if error.validator == "required" and isinstance(error.instance, dict) and isinstance(error.validator_value, list):
         where = f"{_field(error.absolute_path)} " if error.absolute_path else ""
         for name in error.validator_value:
             if name not in error.instance:
@@ -138,8 +157,13 @@ def _problems(document: Document, error: ValidationError) -> Iterator[Problem]:
 
 
 _TYPES = {
-    "string": "文字", "integer": "整数", "number": "数字", "boolean": "true 或 false",
-    "array": "列表", "object": "映射（键: 值）", "null": "空值",
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "true 或 false",
+    "array": "列表",
+    "object": "映射（键: 值）",
+    "null": "空值",
 }
 
 
@@ -161,7 +185,7 @@ def _message(error: ValidationError) -> str:
     describe = _MESSAGES.get(str(error.validator))
     if describe is None:
         return f"{field} 不符合要求：{error.message}"
-    return describe(field, shown, value, error.schema)
+    return describe(field, shown, value, _schema_of(error))
 
 
 _MESSAGES: Mapping[str, Callable[[str, object, Any, Mapping[str, Any]], str]] = {

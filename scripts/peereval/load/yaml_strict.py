@@ -30,12 +30,10 @@ MAX_DEPTH = 64
 MAX_INT_DIGITS = 18
 
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
 _NULLS = frozenset({"", "~", "null"})
-_CORE_TAGS = frozenset(
-    {"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!"}
-)
+_CORE_TAGS = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +157,9 @@ def _decode(path: str, raw: bytes) -> str | Problem:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
-        return Problem(path, line, column, "E-FILE-ENCODING", f"文件不是 UTF-8 编码（第 {error.start} 字节无效）；请另存为 UTF-8")
+        return Problem(
+            path, line, column, "E-FILE-ENCODING", f"文件不是 UTF-8 编码（第 {error.start} 字节无效）；请另存为 UTF-8"
+        )
     return text[1:] if text.startswith("\ufeff") else text
 
 

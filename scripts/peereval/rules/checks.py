@@ -13,7 +13,10 @@ from peereval.model import Repository
 from peereval.problems import Problem
 from peereval.rules.draw_checks import draw_problems
 from peereval.rules.evaluation_checks import (
-    all_indicator_set_problems, evaluation_problems, review_problems, round_setup_problems,
+    all_indicator_set_problems,
+    evaluation_problems,
+    review_problems,
+    round_setup_problems,
 )
 from peereval.rules.objection_checks import objection_problems
 from peereval.rules.validity import validity_problems

@@ -37,21 +37,29 @@ def ineligibility(expert: Expert, *, as_of: date, scheme: Scheme) -> tuple[Reaso
     reasons: list[Reason] = []
     qualifies_on = years_after(expert.practising_since, scheme.min_practice_years)
     if qualifies_on > as_of:
-        reasons.append(Reason(
-            "E-ART7-PRACTICE-YEARS",
-            f"专家 {expert.id} 自 {expert.practising_since} 起执业，至 {as_of} 不满 {scheme.min_practice_years} 年"
-            f"（{qualifies_on} 起方满）",
-            "/practising_since",
-        ))
+        reasons.append(
+            Reason(
+                "E-ART7-PRACTICE-YEARS",
+                f"专家 {expert.id} 自 {expert.practising_since} 起执业，至 {as_of} 不满 {scheme.min_practice_years} 年"
+                f"（{qualifies_on} 起方满）",
+                "/practising_since",
+            )
+        )
     for index, penalty in enumerate(expert.penalties):
         if penalty.on <= as_of and (penalty.until is None or as_of <= penalty.until):
-            reasons.append(Reason(
-                "E-ART7-PENALTY",
-                f"专家 {expert.id} 于 {penalty.on} 受到处罚（{penalty.authority}），{as_of} 时仍在期内",
-                f"/penalties/{index}",
-            ))
+            reasons.append(
+                Reason(
+                    "E-ART7-PENALTY",
+                    f"专家 {expert.id} 于 {penalty.on} 受到处罚（{penalty.authority}），{as_of} 时仍在期内",
+                    f"/penalties/{index}",
+                )
+            )
     if expert.appointed.on > as_of:
-        reasons.append(Reason("E-ART6-NOT-APPOINTED", f"专家 {expert.id} 于 {expert.appointed.on} 才获聘任", "/appointed/on"))
+        reasons.append(
+            Reason("E-ART6-NOT-APPOINTED", f"专家 {expert.id} 于 {expert.appointed.on} 才获聘任", "/appointed/on")
+        )
     if expert.dismissed is not None and expert.dismissed.on <= as_of:
-        reasons.append(Reason("E-ART6-NOT-APPOINTED", f"专家 {expert.id} 已于 {expert.dismissed.on} 解聘", "/dismissed/on"))
+        reasons.append(
+            Reason("E-ART6-NOT-APPOINTED", f"专家 {expert.id} 已于 {expert.dismissed.on} 解聘", "/dismissed/on")
+        )
     return tuple(reasons)

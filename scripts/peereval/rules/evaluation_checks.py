@@ -11,7 +11,15 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 
 from peereval.model import (
-    Case, CaseId, ExpertId, IndicatorSet, IndicatorSetId, Repository, RoundRecords, Scheme, Scoresheet,
+    Case,
+    CaseId,
+    ExpertId,
+    IndicatorSet,
+    IndicatorSetId,
+    Repository,
+    RoundRecords,
+    Scheme,
+    Scoresheet,
     Summary,
 )
 from peereval.problems import Problem
@@ -38,20 +46,26 @@ def round_setup_problems(records: RoundRecords, repository: Repository) -> Itera
             )
         elif indicator_set.case_type != case_type:
             yield round_.source.problem(
-                pointer, "E-REF-INDICATOR-SET-MISMATCH", f"评估指标 {set_id} 适用于 {indicator_set.case_type} 类，不是 {case_type} 类"
+                pointer,
+                "E-REF-INDICATOR-SET-MISMATCH",
+                f"评估指标 {set_id} 适用于 {indicator_set.case_type} 类，不是 {case_type} 类",
             )
         elif records.draw is not None and indicator_set.approved.on > records.draw.drawn_on:
             yield indicator_set.source.problem(
-                "/approved/on", "E-DATE-DECISION-AFTER",
+                "/approved/on",
+                "E-DATE-DECISION-AFTER",
                 f"评估指标批准日期 {indicator_set.approved.on} 晚于第 {round_.id} 轮抽取日期 {records.draw.drawn_on}",
             )
     for case in records.cases.values():
         if case.type not in round_.indicator_sets:
-            yield case.source.problem("/type", "E-REF-CASE-TYPE", f"第 {round_.id} 轮没有为 {case.type} 类案件指定评估指标")
+            yield case.source.problem(
+                "/type", "E-REF-CASE-TYPE", f"第 {round_.id} 轮没有为 {case.type} 类案件指定评估指标"
+            )
         if not round_.closed_between.covers(case.closed_on):
             period = round_.closed_between
             yield case.source.problem(
-                "/closed_on", "E-DATE-CLOSED-OUTSIDE-PERIOD",
+                "/closed_on",
+                "E-DATE-CLOSED-OUTSIDE-PERIOD",
                 f"结案日期 {case.closed_on} 不在本轮抽查期间 {period.start} 至 {period.end} 内",
             )
 
@@ -62,8 +76,12 @@ def all_indicator_set_problems(repository: Repository) -> Iterator[Problem]:
 
 
 def _sheet_problems(
-    sheet: Scoresheet, records: RoundRecords, repository: Repository, scheme: Scheme,
-    allowed: tuple[ExpertId, ...], deadline: date | None,
+    sheet: Scoresheet,
+    records: RoundRecords,
+    repository: Repository,
+    scheme: Scheme,
+    allowed: tuple[ExpertId, ...],
+    deadline: date | None,
 ) -> Iterator[Problem]:
     source = sheet.source
     case = records.cases.get(sheet.case)
@@ -73,11 +91,15 @@ def _sheet_problems(
     if sheet.expert not in repository.experts:
         yield source.problem("/expert", "E-REF-UNKNOWN-EXPERT", f"专家库中没有专家 {sheet.expert}")
     if sheet.expert not in allowed:
-        yield source.problem("/expert", "E-REF-NOT-ON-PANEL", f"专家 {sheet.expert} 不是评估案件 {sheet.case} 的专家（含回避与递补）")
+        yield source.problem(
+            "/expert", "E-REF-NOT-ON-PANEL", f"专家 {sheet.expert} 不是评估案件 {sheet.case} 的专家（含回避与递补）"
+        )
     expected = records.round.indicator_sets.get(case.type)
     if expected is not None and sheet.indicator_set != expected:
         yield source.problem(
-            "/indicator_set", "E-REF-INDICATOR-SET-MISMATCH", f"本轮 {case.type} 类案件使用评估指标 {expected}；实际为 {sheet.indicator_set}"
+            "/indicator_set",
+            "E-REF-INDICATOR-SET-MISMATCH",
+            f"本轮 {case.type} 类案件使用评估指标 {expected}；实际为 {sheet.indicator_set}",
         )
     indicator_set = repository.indicator_sets.get(sheet.indicator_set)
     if indicator_set is not None and sheet.indicator_set == expected:
@@ -90,7 +112,8 @@ def _sheet_problems(
             )
     if deadline is not None and sheet.submitted_on > deadline and sheet.late is None:
         yield source.problem(
-            "/submitted_on", "E-ART16-LATE-SUBMISSION",
+            "/submitted_on",
+            "E-ART16-LATE-SUBMISSION",
             f"提交日期 {sheet.submitted_on} 晚于提交期限 {deadline}，且没有记录接受逾期提交的决定（late）",
         )
 
@@ -103,7 +126,9 @@ def evaluation_problems(records: RoundRecords, repository: Repository, scheme: S
         allowed = scorers(draw, case_id) if draw is not None else ()
         yield from _sheet_problems(sheet, records, repository, scheme, allowed, deadline)
         if draw is not None and sheet.submitted_on < draw.drawn_on:
-            yield sheet.source.problem("/submitted_on", "E-DATE-ORDER", f"提交日期 {sheet.submitted_on} 早于抽取日期 {draw.drawn_on}")
+            yield sheet.source.problem(
+                "/submitted_on", "E-DATE-ORDER", f"提交日期 {sheet.submitted_on} 早于抽取日期 {draw.drawn_on}"
+            )
     for case_id, summary in sorted(records.summaries.items()):
         writer = None
         if draw is not None and len(panels := panels_of(draw, case_id)) == 1:
@@ -114,8 +139,12 @@ def evaluation_problems(records: RoundRecords, repository: Repository, scheme: S
 
 
 def _summary_checks(
-    summary: Summary, records: RoundRecords, repository: Repository, writer: ExpertId | None,
-    allowed: tuple[ExpertId, ...], sheets_by_key: Mapping[tuple[CaseId, ExpertId], Scoresheet],
+    summary: Summary,
+    records: RoundRecords,
+    repository: Repository,
+    writer: ExpertId | None,
+    allowed: tuple[ExpertId, ...],
+    sheets_by_key: Mapping[tuple[CaseId, ExpertId], Scoresheet],
 ) -> Iterator[Problem]:
     source = summary.source
     case = records.cases.get(summary.case)
@@ -127,11 +156,15 @@ def _summary_checks(
     sheets = [sheets_by_key[(summary.case, e)] for e in allowed if (summary.case, e) in sheets_by_key]
     missing = [e for e in allowed if (summary.case, e) not in sheets_by_key]
     if missing:
-        yield source.problem("/case", "E-REF-MISSING-SCORESHEET", f"汇总表已出具，但缺少专家 {'、'.join(missing)} 的评估表")
+        yield source.problem(
+            "/case", "E-REF-MISSING-SCORESHEET", f"汇总表已出具，但缺少专家 {'、'.join(missing)} 的评估表"
+        )
     late_sheets = [s for s in sheets if s.submitted_on > summary.submitted_on]
     if late_sheets:
         yield source.problem(
-            "/submitted_on", "E-DATE-ORDER", f"汇总表提交日期 {summary.submitted_on} 早于专家 {late_sheets[0].expert} 的评估表"
+            "/submitted_on",
+            "E-DATE-ORDER",
+            f"汇总表提交日期 {summary.submitted_on} 早于专家 {late_sheets[0].expert} 的评估表",
         )
     indicator_set = indicator_set_for(records, case, repository.indicator_sets)
     if indicator_set is not None and sheets and not missing:
@@ -158,15 +191,20 @@ def review_problems(records: RoundRecords, repository: Repository, scheme: Schem
         if panel is None:
             yield summary.source.problem("/case", "E-REF-REVIEW", f"案件 {case_id} 没有组成复查组，不应有复查汇总表")
             continue
-        yield from _summary_checks(summary, records, repository, panel.writer, panel.members, records.review_scoresheets)
+        yield from _summary_checks(
+            summary, records, repository, panel.writer, panel.members, records.review_scoresheets
+        )
         if objection is not None and objection.result_grade is not None and objection.result_grade is not summary.grade:
             yield objection.source.problem(
-                "/result/grade", "E-REF-REVIEW",
+                "/result/grade",
+                "E-REF-REVIEW",
                 f"复查结论等次应与复查汇总表一致（{summary.grade.value}）；实际为 {objection.result_grade.value}",
             )
     for (case_id, expert_id), signature in sorted(records.review_signatures.items()):
         if expert_id not in _review_members(records, case_id):
-            yield signature.source.problem("", "E-REF-NOT-ON-PANEL", f"专家 {expert_id} 不是案件 {case_id} 复查组的成员")
+            yield signature.source.problem(
+                "", "E-REF-NOT-ON-PANEL", f"专家 {expert_id} 不是案件 {case_id} 复查组的成员"
+            )
 
 
 def _review_members(records: RoundRecords, case_id: CaseId) -> tuple[ExpertId, ...]:

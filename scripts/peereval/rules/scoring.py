@@ -58,7 +58,8 @@ def indicator_set_problems(indicator_set: IndicatorSet) -> Iterator[Problem]:
     thresholds = (indicator_set.excellent, indicator_set.good, indicator_set.pass_)
     if not thresholds[0] > thresholds[1] > thresholds[2]:
         yield source.problem(
-            "/grades", "E-ART12-GRADE-ORDER",
+            "/grades",
+            "E-ART12-GRADE-ORDER",
             f"等次分数线应依次降低（优秀 > 良好 > 合格）；实际为 {thresholds[0]:g}、{thresholds[1]:g}、{thresholds[2]:g}",
         )
 
@@ -71,12 +72,15 @@ def scoresheet_problems(sheet: Scoresheet, indicator_set: IndicatorSet) -> Itera
         item = items.get(item_id)
         if item is None:
             yield source.problem(
-                f"/scores/{item_id}", "E-REF-UNKNOWN-ITEM",
-                f"评估指标 {indicator_set.id} 中没有项目 {item_id!r}", key=True,
+                f"/scores/{item_id}",
+                "E-REF-UNKNOWN-ITEM",
+                f"评估指标 {indicator_set.id} 中没有项目 {item_id!r}",
+                key=True,
             )
         elif score > item.points:
             yield source.problem(
-                f"/scores/{item_id}", "E-ART13-SCORE-RANGE",
+                f"/scores/{item_id}",
+                "E-ART13-SCORE-RANGE",
                 f"项目 {item_id} 满分 {item.points:g} 分；实际给了 {score:g} 分",
             )
     for item_id in items:
@@ -84,9 +88,7 @@ def scoresheet_problems(sheet: Scoresheet, indicator_set: IndicatorSet) -> Itera
             yield source.problem("/scores", "E-REF-MISSING-ITEM", f"项目 {item_id!r} 未评分：每个项目都要打分")
 
 
-def summary_problems(
-    summary: Summary, sheets: list[Scoresheet], indicator_set: IndicatorSet
-) -> Iterator[Problem]:
+def summary_problems(summary: Summary, sheets: list[Scoresheet], indicator_set: IndicatorSet) -> Iterator[Problem]:
     """Art. 15–17: the summary states what the scores give, with reasons where required.
 
     The stated mean must be the mean of the members' totals; the grade must be
@@ -99,19 +101,23 @@ def summary_problems(
     for index, condition in enumerate(summary.auto_fail):
         if condition not in raised:
             yield source.problem(
-                f"/auto_fail/{index}", "E-ART15-NOT-RAISED",
+                f"/auto_fail/{index}",
+                "E-ART15-NOT-RAISED",
                 f"第15条情形 {condition!r} 没有任何专家在评估表中提出并说明依据",
             )
     mean = mean_total(sheets)
     if mean is not None and abs(mean - summary.mean_score) > 0.005:
         yield source.problem(
-            "/mean_score", "E-ART16-MEAN-SCORE", f"平均分应为各专家总分的平均 {mean:.2f}；实际填写 {summary.mean_score:g}"
+            "/mean_score",
+            "E-ART16-MEAN-SCORE",
+            f"平均分应为各专家总分的平均 {mean:.2f}；实际填写 {summary.mean_score:g}",
         )
     if mean is not None:
         expected = panel_grade(mean, indicator_set, summary.auto_fail)
         if summary.grade is not expected:
             yield source.problem(
-                "/grade", "E-ART14-GRADE",
+                "/grade",
+                "E-ART14-GRADE",
                 f"按评分规则等次应为 {expected.value}（平均分 {mean:.2f}）；实际填写 {summary.grade.value}",
             )
     yield from _reason_problems(summary)
@@ -126,8 +132,12 @@ def _reason_problems(summary: Summary) -> Iterator[Problem]:
             "/agreed", "E-ART17-ESCALATION", "专家组意见不一致（agreed: false），须由领导小组决定（escalation）"
         )
     if summary.agreed and summary.escalation is not None:
-        yield source.problem("/escalation", "E-ART17-ESCALATION", "意见一致（agreed: true）时不应有领导小组决定（escalation）")
+        yield source.problem(
+            "/escalation", "E-ART17-ESCALATION", "意见一致（agreed: true）时不应有领导小组决定（escalation）"
+        )
     if summary.escalation is not None and summary.escalation.on < summary.submitted_on:
         yield source.problem(
-            "/escalation/on", "E-DATE-ORDER", f"领导小组决定日期 {summary.escalation.on} 早于汇总表提交日期 {summary.submitted_on}"
+            "/escalation/on",
+            "E-DATE-ORDER",
+            f"领导小组决定日期 {summary.escalation.on} 早于汇总表提交日期 {summary.submitted_on}",
         )

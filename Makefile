@@ -1,0 +1,46 @@
+# Two commands on a fresh machine:
+#   make demo   set everything up, then run the main job (peereval build) on the demo data
+#   make test   set everything up, then ruff, mypy --strict and pytest
+# Both are idempotent: the virtualenv is rebuilt only when pyproject.toml changes,
+# Debian packages are installed only where missing.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SYSTEM_STAMP := $(VENV)/.system-stamp
+
+.PHONY: demo test setup lint typecheck check bench clean
+
+setup: $(STAMP) $(SYSTEM_STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+$(SYSTEM_STAMP): tools/install-system-deps.sh | $(STAMP)
+	tools/install-system-deps.sh
+	touch $@
+
+demo: setup
+	$(BIN)/peereval build
+
+check: setup
+	$(BIN)/peereval check
+
+lint: setup
+	$(BIN)/ruff check scripts tests benchmarks
+
+typecheck: setup
+	$(BIN)/mypy --strict scripts/peereval
+
+test: lint typecheck
+	$(BIN)/pytest -q -p no:cacheprovider
+
+bench: setup
+	$(BIN)/python benchmarks/check_bench.py 10000
+
+clean:
+	rm -rf $(VENV) site build dist benchmarks/out
