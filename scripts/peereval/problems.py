@@ -84,8 +84,8 @@ CODES: Mapping[str, Code] = {
     "E-YAML-MULTIPLE-DOCUMENTS": Code("", "more than one YAML document in a file"),
     "E-YAML-EMPTY": Code("", "the file holds no data"),
     # Schemas (load/schema.py)
-    "E-SCHEMA": Code("", "the record does not match its JSON Schema"),
-    "E-CSV": Code("5", "the closed-case export is malformed"),
+    "E-SCHEMA-VIOLATION": Code("", "the record does not match its JSON Schema"),
+    "E-CSV-MALFORMED": Code("5", "the closed-case export is malformed"),
     # Identity and references (rules/references.py)
     "E-ID-MISMATCH": Code("", "a record's id differs from its file name"),
     "E-ID-DUPLICATE": Code("", "an id is used twice"),

@@ -116,7 +116,7 @@ RULES = [
         "unknown_field",
         "",
         replace("cases/2025/QZ2025-001.yaml", "cause:", "cuase:"),
-        ("cases/2025/QZ2025-001.yaml", 4, "E-SCHEMA"),
+        ("cases/2025/QZ2025-001.yaml", 4, "E-SCHEMA-VIOLATION"),
     ),
     (
         "file_outside_the_layout",

@@ -7,6 +7,7 @@ Commands hold no rule; each lives in its own module and is registered here.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 import click
 
@@ -38,9 +39,10 @@ def _register() -> None:
 _register()
 
 
-def main() -> None:
+def run(args: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code; *args* default to ``sys.argv[1:]``."""
     try:
-        code = cli.main(standalone_mode=False)
+        code = cli.main(args=list(args) if args is not None else None, prog_name="peereval", standalone_mode=False)
     except click.exceptions.Exit as done:
         code = done.exit_code
     except click.ClickException as error:
@@ -52,4 +54,8 @@ def main() -> None:
     except PeerevalError as error:
         click.echo(f"peereval: {error}", err=True)
         code = 2
-    sys.exit(code if isinstance(code, int) else 0)
+    return code if isinstance(code, int) else 0
+
+
+def main() -> None:
+    sys.exit(run())

@@ -142,7 +142,7 @@ def _problems(document: Document, error: ValidationError) -> Iterator[Problem]:
                 names = "、".join(allowed) or "（无）"
                 yield document.problem(
                     f"{pointer}/{escape_pointer_token(key)}",
-                    "E-SCHEMA",
+                    "E-SCHEMA-VIOLATION",
                     f"未知字段 {key!r}；此处可用的字段：{names}",
                     key=True,
                 )
@@ -151,9 +151,9 @@ def _problems(document: Document, error: ValidationError) -> Iterator[Problem]:
         where = f"{_field(error.absolute_path)} " if error.absolute_path else ""
         for name in error.validator_value:
             if name not in error.instance:
-                yield document.problem(pointer, "E-SCHEMA", f"{where}缺少必填字段 {name!r}")
+                yield document.problem(pointer, "E-SCHEMA-VIOLATION", f"{where}缺少必填字段 {name!r}")
         return
-    yield document.problem(pointer, "E-SCHEMA", _message(error))
+    yield document.problem(pointer, "E-SCHEMA-VIOLATION", _message(error))
 
 
 _TYPES = {
