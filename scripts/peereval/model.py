@@ -52,12 +52,14 @@ class Source:
     """Where a record came from: its file and the position of every value in it.
 
     ``positions`` maps JSON pointers to 1-based (line, column); ``key_positions``
-    maps a member's pointer to where its key stands.
+    maps a member's pointer to where its key stands; ``sha256`` is the hex digest
+    of the file's bytes (what a summary signature records, Art. 17).
     """
 
     path: str
     positions: dict[str, Position] = field(default_factory=dict, repr=False, compare=False)
     key_positions: dict[str, Position] = field(default_factory=dict, repr=False, compare=False)
+    sha256: str = field(default="", repr=False, compare=False)
 
     def position(self, pointer: str, *, key: bool = False) -> Position:
         """The position of *pointer*, or of its closest ancestor that has one."""

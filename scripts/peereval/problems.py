@@ -114,7 +114,8 @@ CODES: Mapping[str, Code] = {
     "E-ART12-DUPLICATE-ITEM": Code("12", "an indicator item id is used twice"),
     "E-ART13-SCORE-RANGE": Code("13", "a score outside 0..points"),
     "E-ART16-REASONS": Code("16", "an excellent or fail conclusion without reasons"),
-    "E-ART17-ESCALATION": Code("17", "a disagreement not decided by the leading group"),
+    "E-ART17-ESCALATION": Code("17", "a leading-group decision where the panel agreed"),
+    "W-ART17-AWAITING-DECISION": Code("17", "a disagreement the leading group has not decided yet"),
     # Dates
     "E-DATE-CLOSED-OUTSIDE-PERIOD": Code("5", "a case closed outside the round's period"),
     "E-DATE-ORDER": Code("", "dates in the wrong order"),

@@ -194,7 +194,13 @@ RULES = [
         "disagreement_without_the_leading_group",
         "17",
         replace(SUM1, "agreed: true", "agreed: false"),
-        (SUM1, 6, "E-ART17-ESCALATION"),
+        (SUM1, 6, "W-ART17-AWAITING-DECISION"),
+    ),
+    (
+        "leading_group_decision_where_the_panel_agreed",
+        "17",
+        replace(SUM1, "agreed: true", "agreed: true\nescalation: {on: 2025-11-12, decision: 泉法援评〔2025〕9号, grade: good, reasons: 理由}"),
+        (SUM1, 7, "E-ART17-ESCALATION"),
     ),
     ("grade_the_scores_do_not_give", "14", replace(SUM2, "grade: pass", "grade: good"), (SUM2, 3, "E-ART14-GRADE")),
     (

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from peereval.load import records
-from peereval.load.schema import validate
+from peereval.load.schema import Validation
 from peereval.load.yaml_strict import Document, load_text
 from peereval.model import (
     CalendarYear,
@@ -144,8 +144,9 @@ def load_repository(root: Path) -> LoadResult:
     """Load every record under *root*, reporting every problem of every file."""
     collector = _Collector()
     documents: dict[str, Document] = {}
+    validation = Validation()
     for path in iter_yaml_files(root):
-        loaded = _load_one(root, path, collector.problems)
+        loaded = _load_one(root, path, validation, collector.problems)
         if loaded is not None:
             document, place = loaded
             documents[path] = document
@@ -153,7 +154,7 @@ def load_repository(root: Path) -> LoadResult:
     return LoadResult(_freeze(collector), collector.problems, documents)
 
 
-def _load_one(root: Path, path: str, problems: list[Problem]) -> tuple[Document, Place] | None:
+def _load_one(root: Path, path: str, validation: Validation, problems: list[Problem]) -> tuple[Document, Place] | None:
     parts = tuple(path.split("/"))
     if parts[-1].endswith(".yml"):
         problems.append(Problem(path, 0, 0, "E-FILE-NAME", "文件扩展名应为 .yaml，不是 .yml"))
@@ -176,7 +177,7 @@ def _load_one(root: Path, path: str, problems: list[Problem]) -> tuple[Document,
     if isinstance(document, Problem):
         problems.append(document)
         return None
-    schema_problems = validate(document, place.kind)
+    schema_problems = validation.validate(document, place.kind)
     problems.extend(schema_problems)
     if schema_problems:
         return None

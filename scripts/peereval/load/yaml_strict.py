@@ -15,6 +15,7 @@ Mapping keys are always strings.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -183,7 +184,7 @@ def load_text(path: str, raw: bytes) -> Document | Problem:
         return tab
     builder = _Builder(yaml.parse(text, Loader=yaml.CSafeLoader))
     try:
-        return _build(path, builder)
+        return _build(path, builder, hashlib.sha256(raw).hexdigest())
     except _Reject as reject:
         return Problem(path, reject.line, reject.column, reject.code, reject.message)
     except yaml.MarkedYAMLError as error:
@@ -194,7 +195,7 @@ def load_text(path: str, raw: bytes) -> Document | Problem:
         return Problem(path, 1, 1, "E-YAML-SYNTAX", f"YAML 语法错误：{error}")
 
 
-def _build(path: str, builder: _Builder) -> Document | Problem:
+def _build(path: str, builder: _Builder, digest: str) -> Document | Problem:
     builder.next()  # StreamStart
     start = builder.next()
     if isinstance(start, yaml.StreamEndEvent):
@@ -206,4 +207,4 @@ def _build(path: str, builder: _Builder) -> Document | Problem:
         raise _Reject(extra.start_mark, "E-YAML-MULTIPLE-DOCUMENTS", "一个文件只能有一个 YAML 文档（去掉多余的 ---）")
     if data is None:
         return Problem(path, 1, 1, "E-YAML-EMPTY", "文件中没有数据")
-    return Document(Source(path, builder.positions, builder.key_positions), data)
+    return Document(Source(path, builder.positions, builder.key_positions, digest), data)

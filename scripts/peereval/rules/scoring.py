@@ -129,7 +129,7 @@ def _reason_problems(summary: Summary) -> Iterator[Problem]:
         yield source.problem("/grade", "E-ART16-REASONS", f"结论为 {summary.grade.value} 时必须写明理由（reasons）")
     if not summary.agreed and summary.escalation is None:
         yield source.problem(
-            "/agreed", "E-ART17-ESCALATION", "专家组意见不一致（agreed: false），须由领导小组决定（escalation）"
+            "/agreed", "W-ART17-AWAITING-DECISION", "专家组意见不一致（agreed: false），等待领导小组决定（escalation）"
         )
     if summary.agreed and summary.escalation is not None:
         yield source.problem(

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from peereval.model import CaseId, Grade, RoundRecords
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from peereval.model import Case, CaseId, ExpertId, Grade, RoundRecords, Scoresheet
+from peereval.rules.panels import scorers
+from peereval.rules.scoring import MEAN_DECIMALS, mean_total
 
 
 def first_grade(records: RoundRecords, case: CaseId) -> Grade | None:
@@ -28,3 +34,119 @@ def final_grade(records: RoundRecords, case: CaseId) -> Grade | None:
     if objection is not None and objection.concluded_on is not None and objection.result_grade is not None:
         return objection.result_grade
     return first_grade(records, case)
+
+
+class Status(StrEnum):
+    """Where a case stands, computed from the files (ARCHITECTURE: the verdict's status machine)."""
+
+    DRAWN = "drawn"  # on a panel, no scoresheet yet
+    SCORING = "scoring"  # some scoresheets, not all
+    SUMMARY = "summary"  # every scoresheet in, no summary sheet yet
+    ESCALATED = "escalated"  # the panel disagrees; the leading group has not decided (Art. 17)
+    SIGNING = "signing"  # summary written; a member's signature is missing or stale
+    FINAL = "final"  # every member signed the summary as it stands
+    OBJECTION = "objection"  # an objection awaits the office's examination (Art. 21)
+    UNDER_REVIEW = "under-review"  # a re-review was decided and has not concluded (Art. 21, 23)
+    REVIEWED = "reviewed"  # the re-review concluded; not yet delivered (Art. 23, 24)
+    CLOSED = "closed"  # the objection was answered or the re-review delivered
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseVerdict:
+    """Everything the outputs say about one evaluated case."""
+
+    case: Case
+    scorers: tuple[ExpertId, ...]
+    item_means: dict[str, float]
+    mean_score: float | None
+    first_grade: Grade | None
+    final_grade: Grade | None
+    status: Status
+    reasons: str | None
+    auto_fail: tuple[str, ...]
+    escalated: bool
+    changed_on_review: bool
+
+
+def _signed(records: RoundRecords, case: CaseId, scorers: tuple[ExpertId, ...]) -> bool:
+    """Every scorer's signature file records the SHA-256 of the summary as it stands now."""
+    summary = records.summaries[case]
+    return all(
+        (signature := records.signatures.get((case, expert))) is not None
+        and signature.summary_sha256 == summary.source.sha256
+        for expert in scorers
+    )
+
+
+def _first_status(records: RoundRecords, case: CaseId, scorers: tuple[ExpertId, ...]) -> Status:
+    sheets = sum((case, expert) in records.scoresheets for expert in scorers)
+    summary = records.summaries.get(case)
+    if summary is None:
+        if sheets == 0:
+            return Status.DRAWN
+        return Status.SUMMARY if sheets == len(scorers) else Status.SCORING
+    if not summary.agreed and summary.escalation is None:
+        return Status.ESCALATED
+    return Status.FINAL if _signed(records, case, scorers) else Status.SIGNING
+
+
+def case_status(records: RoundRecords, case: CaseId, *, as_of: date) -> Status:
+    """The status of *case* on *as_of*; events dated after *as_of* have not happened yet."""
+    scorers = _scorers(records, case)
+    objection = records.objections.get(case)
+    if objection is None or objection.filed_on > as_of:
+        return _first_status(records, case, scorers)
+    decision = objection.office_decision
+    if decision is None or decision.on > as_of:
+        return Status.OBJECTION
+    if not decision.review:
+        return Status.CLOSED
+    if objection.concluded_on is None or objection.concluded_on > as_of:
+        return Status.UNDER_REVIEW
+    if objection.delivered_on is None or objection.delivered_on > as_of:
+        return Status.REVIEWED
+    return Status.CLOSED
+
+
+def _scorers(records: RoundRecords, case: CaseId) -> tuple[ExpertId, ...]:
+    return scorers(records.draw, case) if records.draw is not None else ()
+
+
+def _item_means(sheets: list[Scoresheet]) -> dict[str, float]:
+    items = sorted({item for sheet in sheets for item in sheet.scores})
+    return {
+        item: round(sum(sheet.scores.get(item, 0.0) for sheet in sheets) / len(sheets), MEAN_DECIMALS) for item in items
+    }
+
+
+def case_verdict(records: RoundRecords, case: CaseId, *, as_of: date) -> CaseVerdict:
+    """The verdict of one case of *records*, as it stands on *as_of*."""
+    scorers_ = _scorers(records, case)
+    sheets = [records.scoresheets[(case, e)] for e in scorers_ if (case, e) in records.scoresheets]
+    summary = records.summaries.get(case)
+    objection = records.objections.get(case)
+    first, final = first_grade(records, case), final_grade(records, case)
+    reviewed = objection is not None and objection.result_reasons is not None and final is not first
+    reasons = (
+        (objection.result_reasons if reviewed and objection is not None else None)
+        or (summary.escalation.reasons if summary is not None and summary.escalation is not None else None)
+        or (summary.reasons if summary is not None else None)
+    )
+    return CaseVerdict(
+        case=records.cases[case],
+        scorers=scorers_,
+        item_means=_item_means(sheets) if sheets else {},
+        mean_score=summary.mean_score if summary is not None else mean_total(sheets),
+        first_grade=first,
+        final_grade=final,
+        status=case_status(records, case, as_of=as_of),
+        reasons=reasons,
+        auto_fail=summary.auto_fail if summary is not None else (),
+        escalated=summary is not None and summary.escalation is not None,
+        changed_on_review=reviewed,
+    )
+
+
+def round_verdicts(records: RoundRecords, *, as_of: date) -> tuple[CaseVerdict, ...]:
+    """Every case of a round, in case-id order."""
+    return tuple(case_verdict(records, case, as_of=as_of) for case in sorted(records.cases))
