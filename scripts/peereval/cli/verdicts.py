@@ -1,0 +1,120 @@
+"""``peereval verdicts`` and ``peereval stats``: the conclusions, and the figures for annual assessment."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from peereval.cli.params import as_of_option, format_option, repo_option, today_if_none
+from peereval.cli.tables import render
+from peereval.load.repo import load_repository
+from peereval.model import Grade, Repository, RoundRecords
+from peereval.problems import PeerevalError
+from peereval.rules.stats import GROUPINGS, group_stats
+from peereval.rules.verdict import CaseVerdict, round_verdicts
+
+VERDICT_COLUMNS = {
+    "round": "轮次",
+    "case": "案件",
+    "type": "类型",
+    "institution": "承办机构",
+    "handler": "承办人",
+    "mean_score": "平均分",
+    "grade": "等次",
+    "status": "状态",
+    "flags": "标记",
+    "reasons": "理由",
+}
+STATS_COLUMNS = {
+    "group": "分组",
+    "cases": "案件数",
+    "excellent": "优秀",
+    "good": "良好",
+    "pass": "合格",
+    "fail": "不合格",
+    "excellent_good_rate": "优良率",
+    "mean_score": "平均分",
+    "failing_cases": "不合格案件",
+}
+
+
+def selected_rounds(repository: Repository, round_id: str | None) -> list[RoundRecords]:
+    """The round named, or every round; a round that does not exist is a usage error."""
+    if round_id is None:
+        return list(repository.rounds.values())
+    if round_id not in repository.rounds:
+        known = "、".join(repository.rounds) or "（无）"
+        raise PeerevalError(f"没有轮次 {round_id}（cases/{round_id}/round.yaml）；现有轮次：{known}")
+    return [repository.rounds[round_id]]  # type: ignore[index]
+
+
+def _flags(verdict: CaseVerdict) -> list[str]:
+    flags = [f"auto_fail:{condition}" for condition in verdict.auto_fail]
+    flags += ["escalated"] * verdict.escalated + ["changed_on_review"] * verdict.changed_on_review
+    return flags
+
+
+def verdict_row(round_id: str, verdict: CaseVerdict) -> dict[str, Any]:
+    case = verdict.case
+    return {
+        "round": round_id,
+        "case": case.id,
+        "type": case.type,
+        "institution": case.institution_name,
+        "handler": case.handler_name,
+        "mean_score": verdict.mean_score,
+        "item_means": verdict.item_means,
+        "grade": verdict.final_grade.value if verdict.final_grade else None,
+        "first_grade": verdict.first_grade.value if verdict.first_grade else None,
+        "status": verdict.status.value,
+        "flags": _flags(verdict),
+        "reasons": verdict.reasons,
+    }
+
+
+def _verdicts(repo: Path, round_id: str | None, as_of: datetime.date) -> list[tuple[str, CaseVerdict]]:
+    repository = load_repository(repo).repository
+    return [
+        (records.round.id, verdict)
+        for records in selected_rounds(repository, round_id)
+        for verdict in round_verdicts(records, as_of=as_of)
+    ]
+
+
+@click.command()
+@repo_option
+@as_of_option
+@format_option("text", "json", "csv")
+@click.argument("round_id", required=False)
+def verdicts(repo: Path, as_of: datetime.date | None, output_format: str, round_id: str | None) -> int:
+    """Per case: scores, the final grade (after any re-review), status, reasons and flags."""
+    rows = [verdict_row(r, v) for r, v in _verdicts(repo, round_id, today_if_none(as_of))]
+    click.echo(render(rows, VERDICT_COLUMNS, output_format), nl=False)
+    return 0
+
+
+@click.command()
+@repo_option
+@as_of_option
+@format_option("text", "json", "csv")
+@click.option("--by", type=click.Choice(sorted(GROUPINGS)), default="institution", show_default=True)
+@click.argument("round_id", required=False)
+def stats(repo: Path, as_of: datetime.date | None, output_format: str, by: str, round_id: str | None) -> int:
+    """Counts per grade, the excellent-and-good rate and mean score per institution, handler or type (Art. 19)."""
+    found = [v for _, v in _verdicts(repo, round_id, today_if_none(as_of))]
+    rows = [
+        {
+            "group": row.group,
+            "cases": row.cases,
+            **{grade.value: row.counts[grade] for grade in Grade},
+            "excellent_good_rate": row.excellent_good_rate,
+            "mean_score": row.mean_score,
+            "failing_cases": list(row.failing_cases),
+        }
+        for row in group_stats(found, by=by)
+    ]
+    click.echo(render(rows, STATS_COLUMNS, output_format), nl=False)
+    return 0
