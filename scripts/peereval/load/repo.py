@@ -135,23 +135,28 @@ class _Collector:
 
 @dataclass(frozen=True, slots=True)
 class LoadResult:
+    """The records, the problems, and every loaded document with its kind (for visibility scans)."""
+
     repository: Repository
     problems: list[Problem]
     documents: dict[str, Document]
+    kinds: dict[str, str]
 
 
 def load_repository(root: Path) -> LoadResult:
     """Load every record under *root*, reporting every problem of every file."""
     collector = _Collector()
     documents: dict[str, Document] = {}
+    kinds: dict[str, str] = {}
     validation = Validation()
     for path in iter_yaml_files(root):
         loaded = _load_one(root, path, validation, collector.problems)
         if loaded is not None:
             document, place = loaded
             documents[path] = document
+            kinds[path] = place.kind
             _add(collector, document, place)
-    return LoadResult(_freeze(collector), collector.problems, documents)
+    return LoadResult(_freeze(collector), collector.problems, documents, kinds)
 
 
 def _load_one(root: Path, path: str, validation: Validation, problems: list[Problem]) -> tuple[Document, Place] | None:
