@@ -77,6 +77,7 @@ panels: {cases_per_panel: 2, max_panels_per_expert: 2}
 indicator_sets: {criminal: criminal-v1}
 submission_deadline: 2025-10-31
 evaluation_ended: 2025-11-28
+notified_on: 2025-12-05
 published: 2025-12-12
 """
 

@@ -37,7 +37,8 @@ class UnknownYearError(PeerevalError):
         self.year = year
         super().__init__(
             f"{year} 年的节假日安排未知：chinese-calendar 未收录 {year} 年，calendar.yaml 中也没有。"
-            f"请按国务院办公厅关于 {year} 年部分节假日安排的通知，在 calendar.yaml 的 years 下添加 \"{year}\"："
+            f"请按国务院办公厅关于 {year} 年部分节假日安排的通知，"
+            f'在 calendar.yaml 的 years 下添加 "{year}"：'
             "notice（通知文号）、holidays（放假日期或起止日期）和 workdays（调休上班日期）"
         )
 
@@ -180,35 +181,51 @@ def calendar_problems(years: Iterable[CalendarYear], *, package: CalendarData | 
             yield from _disagreements(entry, base)
 
 
+def _is_in_year(day: date, year: int) -> bool:
+    """A notice covers its year, and may start its New Year holiday in the December before."""
+    return day.year == year or (day.year == year - 1 and day.month == 12)
+
+
 def _entry_problems(entry: CalendarYear) -> Iterator[Problem]:
-    pointer = f"/years/{entry.year}"
-    for day in sorted({*entry.holidays, *entry.workdays}):
-        if not (day.year == entry.year or (day.year == entry.year - 1 and day.month == 12)):
-            yield entry.source.problem(
-                pointer, "E-CALENDAR-YEAR", f"{entry.year} 年的条目中有 {day.isoformat()}：日期须在 {entry.year} 年内"
-                f"（或上一年 12 月）"
-            )
-    for day in sorted(set(entry.holidays) & set(entry.workdays)):
+    at = f"/years/{entry.year}"
+    for day in sorted(day for day in set(entry.holidays) if not _is_in_year(day, entry.year)):
         yield entry.source.problem(
-            pointer, "E-CALENDAR-CONFLICT", f"{day.isoformat()} 同时列在 holidays 和 workdays 中；只能是其中之一"
+            f"{at}/holidays",
+            "E-CALENDAR-YEAR",
+            f"holidays 中有 {day.isoformat()}：{entry.year} 年的条目只能列 {entry.year} 年（或上一年 12 月）的日期",
         )
     for index, day in enumerate(entry.workdays):
+        pointer = f"{at}/workdays/{index}"
+        if not _is_in_year(day, entry.year):
+            yield entry.source.problem(
+                pointer,
+                "E-CALENDAR-YEAR",
+                f"workdays 中有 {day.isoformat()}：{entry.year} 年的条目只能列 {entry.year} 年（或上一年 12 月）的日期",
+            )
+        if day in entry.holidays:
+            yield entry.source.problem(
+                pointer, "E-CALENDAR-CONFLICT", f"{day.isoformat()} 同时列在 holidays 和 workdays 中；只能列其一"
+            )
         if day.weekday() < 5:
             yield entry.source.problem(
-                f"{pointer}/workdays/{index}", "W-CALENDAR-WORKDAY-WEEKDAY",
-                f"workdays 中的 {day.isoformat()} 是工作日（周一至周五）；调休上班日通常是周六或周日，请核对",
+                pointer,
+                "W-CALENDAR-WORKDAY-WEEKDAY",
+                f"workdays 中的 {day.isoformat()} 是周一至周五；调休上班日通常是周六或周日，请核对",
             )
 
 
 def _disagreements(entry: CalendarYear, base: CalendarData) -> Iterator[Problem]:
-    ours = WorkCalendar(sources={entry.year: CALENDAR_YAML}, holidays=frozenset(entry.holidays),
-                        workdays=frozenset(entry.workdays))
+    ours = WorkCalendar(
+        sources={entry.year: CALENDAR_YAML}, holidays=frozenset(entry.holidays), workdays=frozenset(entry.workdays)
+    )
     theirs = WorkCalendar(sources={entry.year: PACKAGE}, holidays=base.holidays, workdays=base.workdays)
     start = date(entry.year, 1, 1)
     for day in _days_after(start - _DAY, date(entry.year, 12, 31)):
         if ours.is_working_day(day) != theirs.is_working_day(day):
             kind = "工作日" if ours.is_working_day(day) else "休息日"
             yield entry.source.problem(
-                f"/years/{entry.year}", "W-CALENDAR-DISAGREES",
-                f"calendar.yaml 把 {day.isoformat()} 当作{kind}，与 chinese-calendar 不一致；以 calendar.yaml 为准，请核对通知",
+                f"/years/{entry.year}",
+                "W-CALENDAR-DISAGREES",
+                f"calendar.yaml 把 {day.isoformat()} 当作{kind}，与 chinese-calendar 不一致；"
+                "以 calendar.yaml 为准，请核对通知",
             )

@@ -318,6 +318,10 @@ class PanelDraw:
     pool: dict[str, tuple[ExpertId, ...]]
     panels: tuple[Panel, ...]
     recusals: tuple[Recusal, ...]
+    # Indexes by case, derived from panels and recusals when built: a round of
+    # 10,000 cases asks "which panel, which recusals" for every case.
+    panels_by_case: dict[CaseId, tuple[Panel, ...]] = field(default_factory=dict, compare=False, repr=False)
+    recusals_by_case: dict[CaseId, tuple[Recusal, ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

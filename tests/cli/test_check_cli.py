@@ -16,7 +16,9 @@ def broken_repository(tmp_path: Path) -> Path:
     contents["cases/2025/QZ2025-001.yaml"] = contents["cases/2025/QZ2025-001.yaml"].replace(
         "closed_on: 2025-03-01", "closed_on: 2024-03-01"
     )
-    contents["experts/E0003.yaml"] = contents["experts/E0003.yaml"].replace("region: 鲤城区", "region: 鲤城区\nregion: 丰泽区")
+    contents["experts/E0003.yaml"] = contents["experts/E0003.yaml"].replace(
+        "region: 鲤城区", "region: 鲤城区\nregion: 丰泽区"
+    )
     return write(tmp_path, contents)
 
 
@@ -44,13 +46,17 @@ def test_json_output_has_stable_keys(run: Run, tmp_path: Path) -> None:
 
 def test_paths_limit_the_report_to_the_records_they_touch(run: Run, tmp_path: Path) -> None:
     root = broken_repository(tmp_path)
-    ran = run("check", "--repo", str(root), "--as-of", "2025-12-20", "--format", "json", str(root / "experts/E0003.yaml"))
+    ran = run(
+        "check", "--repo", str(root), "--as-of", "2025-12-20", "--format", "json", str(root / "experts/E0003.yaml")
+    )
     assert [item["path"] for item in ran.json()] == ["experts/E0003.yaml"]
 
 
 def test_a_change_to_a_round_file_reports_the_whole_round(run: Run, tmp_path: Path) -> None:
     root = broken_repository(tmp_path)
-    ran = run("check", "--repo", str(root), "--as-of", "2025-12-20", "--format", "json", str(root / "cases/2025/panels.yaml"))
+    ran = run(
+        "check", "--repo", str(root), "--as-of", "2025-12-20", "--format", "json", str(root / "cases/2025/panels.yaml")
+    )
     assert [item["path"] for item in ran.json()] == ["cases/2025/QZ2025-001.yaml"]
 
 

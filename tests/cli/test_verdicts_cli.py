@@ -15,8 +15,6 @@ Run = Callable[..., Ran]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-
-
 def verdicts(run: Run) -> dict[str, dict[str, object]]:
     ran = run("verdicts", "--repo", str(ROOT), "--as-of", "2026-01-31", "--format", "json", "2025")
     assert ran.code == 0
@@ -76,7 +74,9 @@ def test_new_scoresheet_lists_every_item_and_passes_check_once_filled(run: Run, 
     assert "meeting:  # 会见（满分 40 分）" in text and "opinion:  # 辩护意见（满分 60 分）" in text
     assert run("check", "--repo", str(root), "--as-of", "2025-12-20").code == 1  # blank scores
     filled = text.replace("meeting:  #", "meeting: 30  #").replace("opinion:  #", "opinion: 41  #")
-    filled = filled.replace("comments:\n", "comments: 规范（示例）\n").replace("submitted_on:  #", "submitted_on: 2025-10-20  #")
+    filled = filled.replace("comments:\n", "comments: 规范（示例）\n").replace(
+        "submitted_on:  #", "submitted_on: 2025-10-20  #"
+    )
     sheet.write_text(filled, encoding="utf-8")
     assert run("check", "--repo", str(root), "--as-of", "2025-12-20").code == 0
     assert run("new", "scoresheet", "--repo", str(root), "2025", "QZ2025-002", "E0002").code == 1

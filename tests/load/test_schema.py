@@ -103,7 +103,23 @@ def corpus() -> Iterator[tuple[str, str, Any]]:
             yield f"{path}#mutant{number}", place.kind, mutate(loaded.data, rng)
 
 
-REPLACEMENTS: list[Any] = [None, "", "x", "2025-02-30", "2025-13-01", 0, -1, 0.25, 101, 1e9, True, [], {}, ["x"], {"x": 1}]
+REPLACEMENTS: list[Any] = [
+    None,
+    "",
+    "x",
+    "2025-02-30",
+    "2025-13-01",
+    0,
+    -1,
+    0.25,
+    101,
+    1e9,
+    True,
+    [],
+    {},
+    ["x"],
+    {"x": 1},
+]
 
 
 def mutate(data: Any, rng: random.Random) -> Any:

@@ -13,9 +13,35 @@ from peereval.cli.check import run_check
 from tests.minirepo import files, write
 
 VALUES = st.sampled_from(
-    ["", "~", "null", "0", "-1", "100", "1e400", "2025-02-30", "1999-01-01", "2030-01-01", "E0009", "QZ2025-009",
-     "excellent", "[]", "{}", "[E0001, E0001]", "x: y", "'", "&a x", "*a", "!!str x", "true", "criminal", "civil",
-     "criminal-v9", "10(1)", "优秀"]
+    [
+        "",
+        "~",
+        "null",
+        "0",
+        "-1",
+        "100",
+        "1e400",
+        "2025-02-30",
+        "1999-01-01",
+        "2030-01-01",
+        "E0009",
+        "QZ2025-009",
+        "excellent",
+        "[]",
+        "{}",
+        "[E0001, E0001]",
+        "x: y",
+        "'",
+        "&a x",
+        "*a",
+        "!!str x",
+        "true",
+        "criminal",
+        "civil",
+        "criminal-v9",
+        "10(1)",
+        "优秀",
+    ]
 )
 
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.minirepo import PANELS, files, write
 
 from peereval.cli.check import run_check
+from tests.minirepo import PANELS, files, write
 
 AS_OF = datetime.date(2025, 12, 20)
 Change = Callable[[dict[str, str]], None]
@@ -199,7 +199,11 @@ RULES = [
     (
         "leading_group_decision_where_the_panel_agreed",
         "17",
-        replace(SUM1, "agreed: true", "agreed: true\nescalation: {on: 2025-11-12, decision: 泉法援评〔2025〕9号, grade: good, reasons: 理由}"),
+        replace(
+            SUM1,
+            "agreed: true",
+            "agreed: true\nescalation: {on: 2025-11-12, decision: 泉法援评〔2025〕9号, grade: good, reasons: 理由}",
+        ),
         (SUM1, 7, "E-ART17-ESCALATION"),
     ),
     ("grade_the_scores_do_not_give", "14", replace(SUM2, "grade: pass", "grade: good"), (SUM2, 3, "E-ART14-GRADE")),
@@ -277,6 +281,16 @@ RULES = [
             "penalties: []\ndismissed: {on: 2025-06-30, decision: 泉司〔2025〕1号}",
         ),
         ("cases/2025/panels.yaml", 7, "E-ART6-NOT-APPOINTED"),
+    ),
+    (
+        "member_barred_for_a_serious_breach",
+        "25",
+        replace(
+            "experts/E0002.yaml",
+            "penalties: []",
+            "penalties: []\nmisconduct: [{on: 2024-06-01, ground: 25(3), severity: serious, decision: 泉司〔2024〕9号}]",
+        ),
+        ("cases/2025/panels.yaml", 7, "E-ART25-BARRED"),
     ),
     (
         "draw_before_the_plan_was_approved",

@@ -32,8 +32,16 @@ def indicator_set(excellent: float = 90, good: float = 80, pass_: float = 60) ->
 @pytest.mark.article("14")
 @pytest.mark.parametrize(
     ("mean", "grade"),
-    [(100, Grade.EXCELLENT), (90, Grade.EXCELLENT), (89.99, Grade.GOOD), (80, Grade.GOOD), (79.5, Grade.PASS),
-     (60, Grade.PASS), (59.99, Grade.FAIL), (0, Grade.FAIL)],
+    [
+        (100, Grade.EXCELLENT),
+        (90, Grade.EXCELLENT),
+        (89.99, Grade.GOOD),
+        (80, Grade.GOOD),
+        (79.5, Grade.PASS),
+        (60, Grade.PASS),
+        (59.99, Grade.FAIL),
+        (0, Grade.FAIL),
+    ],
 )
 def test_a_threshold_belongs_to_the_grade_it_opens(mean: float, grade: Grade) -> None:
     assert grade_for(mean, indicator_set()) is grade

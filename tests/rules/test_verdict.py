@@ -46,7 +46,10 @@ def signed(contents: dict[str, str]) -> dict[str, str]:
 
 def objection(**fields: str) -> str:
     base = {
-        "case": "QZ2025-002", "filed_on": "2025-12-15", "applicant": "承办人（示例）", "grounds": '["22(1)"]',
+        "case": "QZ2025-002",
+        "filed_on": "2025-12-15",
+        "applicant": "承办人（示例）",
+        "grounds": '["22(1)"]',
         "statement": "申请复查（示例）",
     }
     base.update(fields)
@@ -66,18 +69,43 @@ STATUSES = [
     ("summary", lambda: without(SUMMARY), Status.SUMMARY),
     ("signing", files, Status.SIGNING),
     ("final", lambda: signed(files()), Status.FINAL),
-    ("escalated", lambda: {**files(), SUMMARY: files()[SUMMARY].replace("agreed: true", "agreed: false")},
-     Status.ESCALATED),
+    (
+        "escalated",
+        lambda: {**files(), SUMMARY: files()[SUMMARY].replace("agreed: true", "agreed: false")},
+        Status.ESCALATED,
+    ),
     ("objection", lambda: {**signed(files()), "cases/2025/objections/QZ2025-002.yaml": objection()}, Status.OBJECTION),
-    ("declined", lambda: {**signed(files()), "cases/2025/objections/QZ2025-002.yaml": objection(
-        office_decision="{on: 2025-12-16, review: false, reply: 不予复查（示例）, replied_on: 2025-12-17}")},
-     Status.CLOSED),
-    ("under_review", lambda: {**signed(files()), "cases/2025/objections/QZ2025-002.yaml": objection(
-        office_decision="{on: 2025-12-16, review: true}")}, Status.UNDER_REVIEW),
-    ("reviewed", lambda: {**signed(files()), "cases/2025/objections/QZ2025-002.yaml": objection(**REVIEWED)},
-     Status.REVIEWED),
-    ("delivered", lambda: {**signed(files()), "cases/2025/objections/QZ2025-002.yaml": objection(
-        **REVIEWED, delivered_on="2025-12-25")}, Status.CLOSED),
+    (
+        "declined",
+        lambda: {
+            **signed(files()),
+            "cases/2025/objections/QZ2025-002.yaml": objection(
+                office_decision="{on: 2025-12-16, review: false, reply: 不予复查（示例）, replied_on: 2025-12-17}"
+            ),
+        },
+        Status.CLOSED,
+    ),
+    (
+        "under_review",
+        lambda: {
+            **signed(files()),
+            "cases/2025/objections/QZ2025-002.yaml": objection(office_decision="{on: 2025-12-16, review: true}"),
+        },
+        Status.UNDER_REVIEW,
+    ),
+    (
+        "reviewed",
+        lambda: {**signed(files()), "cases/2025/objections/QZ2025-002.yaml": objection(**REVIEWED)},
+        Status.REVIEWED,
+    ),
+    (
+        "delivered",
+        lambda: {
+            **signed(files()),
+            "cases/2025/objections/QZ2025-002.yaml": objection(**REVIEWED, delivered_on="2025-12-25"),
+        },
+        Status.CLOSED,
+    ),
 ]
 
 

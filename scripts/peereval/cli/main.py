@@ -22,7 +22,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from peereval.cli import build, calendar, check, exclusions, init, schema, status
+    from peereval.cli import build, calendar, check, exclusions, init, new, schema, status, verdicts
 
     for command in (
         build.build,
@@ -32,6 +32,9 @@ def _register() -> None:
         calendar.calendar,
         status.status,
         exclusions.exclusions,
+        verdicts.verdicts,
+        verdicts.stats,
+        new.new,
     ):
         cli.add_command(command)
 

@@ -238,44 +238,55 @@ def build_case(source: Source, data: Data, round_id: RoundId) -> Case:
 
 
 def build_draw(source: Source, data: Data, round_id: RoundId) -> PanelDraw:
+    panels = tuple(
+        Panel(
+            index=index,
+            id=PanelId(panel["id"]),
+            case_type=panel["case_type"],
+            method=panel["method"],
+            designation=Designation(
+                on=_date(panel["designation"]["on"]),
+                decision=panel["designation"]["decision"],
+                reason=panel["designation"]["reason"],
+            )
+            if "designation" in panel
+            else None,
+            members=tuple(ExpertId(e) for e in panel["members"]),
+            writer=ExpertId(panel["writer"]),
+            cases=tuple(CaseId(c) for c in panel["cases"]),
+        )
+        for index, panel in enumerate(data["panels"])
+    )
+    recusals = tuple(
+        Recusal(
+            index=index,
+            case=CaseId(r["case"]),
+            expert=ExpertId(r["expert"]),
+            ground=r["ground"],
+            source=r["source"],
+            evidence=r["evidence"],
+            decision=_decision(r.get("decision")),
+            replacement=ExpertId(r["replacement"]) if "replacement" in r else None,
+        )
+        for index, r in enumerate(data["recusals"])
+    )
+    panels_by_case: dict[CaseId, tuple[Panel, ...]] = {}
+    for panel in panels:
+        for case in panel.cases:
+            panels_by_case[case] = panels_by_case.get(case, ()) + (panel,)
+    recusals_by_case: dict[CaseId, tuple[Recusal, ...]] = {}
+    for recusal in recusals:
+        recusals_by_case[recusal.case] = recusals_by_case.get(recusal.case, ()) + (recusal,)
     return PanelDraw(
         source=source,
         round=round_id,
         drawn_on=_date(data["drawn_on"]),
         seed=data["seed"],
         pool={name: tuple(ExpertId(e) for e in members) for name, members in data.get("pool", {}).items()},
-        panels=tuple(
-            Panel(
-                index=index,
-                id=PanelId(panel["id"]),
-                case_type=panel["case_type"],
-                method=panel["method"],
-                designation=Designation(
-                    on=_date(panel["designation"]["on"]),
-                    decision=panel["designation"]["decision"],
-                    reason=panel["designation"]["reason"],
-                )
-                if "designation" in panel
-                else None,
-                members=tuple(ExpertId(e) for e in panel["members"]),
-                writer=ExpertId(panel["writer"]),
-                cases=tuple(CaseId(c) for c in panel["cases"]),
-            )
-            for index, panel in enumerate(data["panels"])
-        ),
-        recusals=tuple(
-            Recusal(
-                index=index,
-                case=CaseId(r["case"]),
-                expert=ExpertId(r["expert"]),
-                ground=r["ground"],
-                source=r["source"],
-                evidence=r["evidence"],
-                decision=_decision(r.get("decision")),
-                replacement=ExpertId(r["replacement"]) if "replacement" in r else None,
-            )
-            for index, r in enumerate(data["recusals"])
-        ),
+        panels=panels,
+        recusals=recusals,
+        panels_by_case=panels_by_case,
+        recusals_by_case=recusals_by_case,
     )
 
 

@@ -165,11 +165,23 @@ def _decode(path: str, raw: bytes) -> str | Problem:
 
 
 def _tab_in_indentation(path: str, text: str) -> Problem | None:
+    if "\t" not in text:
+        return None
     for number, line in enumerate(text.split("\n"), start=1):
         indent = len(line) - len(line.lstrip(" \t"))
         if "\t" in line[:indent] and line.strip():
             return Problem(path, number, line.index("\t") + 1, "E-YAML-TAB", "缩进中有制表符（Tab），请改用空格")
     return None
+
+
+def _events(text: str) -> Iterator[Any]:
+    """libyaml's events; ``get_event`` alone, without ``yaml.parse``'s extra call per event."""
+    parser = yaml.CSafeLoader(text)
+    try:
+        while (event := parser.get_event()) is not None:
+            yield event
+    finally:
+        parser.dispose()
 
 
 def load_text(path: str, raw: bytes) -> Document | Problem:
@@ -182,7 +194,7 @@ def load_text(path: str, raw: bytes) -> Document | Problem:
         return text
     if tab := _tab_in_indentation(path, text):
         return tab
-    builder = _Builder(yaml.parse(text, Loader=yaml.CSafeLoader))
+    builder = _Builder(_events(text))
     try:
         return _build(path, builder, hashlib.sha256(raw).hexdigest())
     except _Reject as reject:

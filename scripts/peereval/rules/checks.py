@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from peereval.calendar import build_work_calendar, calendar_problems
 from peereval.model import Repository
 from peereval.problems import Problem
+from peereval.rules.deadlines import deadline_problems
 from peereval.rules.draw_checks import draw_problems
 from peereval.rules.evaluation_checks import (
     all_indicator_set_problems,
@@ -31,9 +33,12 @@ def check_repository(repository: Repository, *, as_of: date) -> Iterator[Problem
     scheme = repository.scheme
     if scheme is None:
         return
+    calendar = build_work_calendar(repository.calendar)
+    yield from calendar_problems(repository.calendar)
     yield from all_indicator_set_problems(repository)
     yield from validity_problems(scheme, repository.rounds, as_of=as_of)
     for records in repository.rounds.values():
+        yield from deadline_problems(records, scheme=scheme, calendar=calendar, as_of=as_of)
         yield from round_setup_problems(records, repository)
         if records.draw is not None:
             yield from draw_problems(records, records.draw, experts=repository.experts, scheme=scheme)

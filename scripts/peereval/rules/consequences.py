@@ -26,16 +26,16 @@ from peereval.rules.verdict import first_grade
 class ConsequenceStatus(StrEnum):
     """Where a consequence stands on a given day."""
 
-    PENDING = "pending"      # starts later
+    PENDING = "pending"  # starts later
     IN_FORCE = "in-force"
-    ENDED = "ended"          # its period is over
-    LIFTED = "lifted"        # the fail was reversed on re-review (Art. 19, 23)
+    ENDED = "ended"  # its period is over
+    LIFTED = "lifted"  # the fail was reversed on re-review (Art. 19, 23)
 
 
 class BarKind(StrEnum):
-    BARRED = "barred"            # Art. 25, serious: barred for ``expert_bar_years``
-    TERMINATED = "terminated"    # Art. 25, especially serious: qualification lost
-    DISMISSED = "dismissed"      # Art. 6(2): dismissed by the leading group
+    BARRED = "barred"  # Art. 25, serious: barred for ``expert_bar_years``
+    TERMINATED = "terminated"  # Art. 25, especially serious: qualification lost
+    DISMISSED = "dismissed"  # Art. 6(2): dismissed by the leading group
 
 
 def anniversary(day: date, years: int) -> date:
@@ -88,7 +88,7 @@ class HandlerExclusion:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExpertBar:
-    """Art. 25 (or a dismissal, Art. 6(2)): an expert kept off evaluation from *start*; *end* None = for good."""
+    """Art. 25 (or a dismissal, Art. 6(2)): expert kept off from *start*; no *end* = for good."""
 
     expert: ExpertId
     name: str
@@ -139,9 +139,15 @@ def _exclusion(records: RoundRecords, case_id: CaseId, years: int) -> HandlerExc
     else:
         return None
     return HandlerExclusion(
-        round=records.round.id, case=case_id, handler_name=case.handler_name,
-        handler_licence_no=case.handler_licence_no, institution_name=case.institution_name,
-        institution_code=case.institution_code, start=start, end=period_end(start, years), lifted_on=lifted_on,
+        round=records.round.id,
+        case=case_id,
+        handler_name=case.handler_name,
+        handler_licence_no=case.handler_licence_no,
+        institution_name=case.institution_name,
+        institution_code=case.institution_code,
+        start=start,
+        end=period_end(start, years),
+        lifted_on=lifted_on,
     )
 
 
@@ -164,21 +170,37 @@ def _bars(expert: Expert, years: int) -> Iterator[ExpertBar]:
             kind, end = BarKind.TERMINATED, None
         else:
             continue
-        yield ExpertBar(expert=expert.id, name=expert.name, kind=kind, ground=item.ground,
-                        decision=item.decision, start=item.on, end=end)
+        yield ExpertBar(
+            expert=expert.id,
+            name=expert.name,
+            kind=kind,
+            ground=item.ground,
+            decision=item.decision,
+            start=item.on,
+            end=end,
+        )
     if expert.dismissed is not None:
-        yield ExpertBar(expert=expert.id, name=expert.name, kind=BarKind.DISMISSED, ground=None,
-                        decision=expert.dismissed.decision, start=expert.dismissed.on, end=None)
+        yield ExpertBar(
+            expert=expert.id,
+            name=expert.name,
+            kind=BarKind.DISMISSED,
+            ground=None,
+            decision=expert.dismissed.decision,
+            start=expert.dismissed.on,
+            end=None,
+        )
 
 
 def all_expert_bars(experts: Iterable[Expert], *, scheme: Scheme) -> tuple[ExpertBar, ...]:
     """:func:`expert_bars` of every expert, by expert id."""
-    return tuple(bar for expert in sorted(experts, key=lambda e: e.id) for bar in expert_bars(expert, scheme=scheme))
+    ordered = sorted(experts, key=lambda expert: expert.id)
+    return tuple(bar for expert in ordered for bar in expert_bars(expert, scheme=scheme))
 
 
 def is_barred(expert: Expert, *, as_of: date, scheme: Scheme) -> bool:
     """Whether *expert* may not evaluate on *as_of* under Art. 25 or a dismissal (for the draw)."""
-    return any(bar.status(as_of=as_of) is ConsequenceStatus.IN_FORCE for bar in expert_bars(expert, scheme=scheme))
+    bars = expert_bars(expert, scheme=scheme)
+    return any(bar.status(as_of=as_of) is ConsequenceStatus.IN_FORCE for bar in bars)
 
 
 def is_handler_excluded(exclusions: Iterable[HandlerExclusion], licence_no: str, *, as_of: date) -> bool:

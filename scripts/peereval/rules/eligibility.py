@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from peereval.model import Expert, Scheme
+from peereval.rules.consequences import BarKind, ConsequenceStatus, anniversary, expert_bars
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,14 +18,6 @@ class Reason:
     pointer: str
 
 
-def years_after(day: date, years: int) -> date:
-    """The same calendar day *years* later; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def ineligibility(expert: Expert, *, as_of: date, scheme: Scheme) -> tuple[Reason, ...]:
     """Why *expert* may not sit on a panel on *as_of* (Art. 7, 6(2)); empty = eligible.
 
@@ -32,10 +25,10 @@ def ineligibility(expert: Expert, *, as_of: date, scheme: Scheme) -> tuple[Reaso
     Art. 7(2): a legal aid record (the schema requires one entry; it cannot be empty here).
     Art. 7(3): no penalty whose period covers *as_of* (no ``until`` = for good).
     Art. 6(2): appointed on or before *as_of* and not dismissed on or before it.
-    Art. 25 bars are decided in :mod:`peereval.rules.consequences`.
+    Art. 25: no bar in force on *as_of* (:func:`peereval.rules.consequences.expert_bars`).
     """
     reasons: list[Reason] = []
-    qualifies_on = years_after(expert.practising_since, scheme.min_practice_years)
+    qualifies_on = anniversary(expert.practising_since, scheme.min_practice_years)
     if qualifies_on > as_of:
         reasons.append(
             Reason(
@@ -58,6 +51,12 @@ def ineligibility(expert: Expert, *, as_of: date, scheme: Scheme) -> tuple[Reaso
         reasons.append(
             Reason("E-ART6-NOT-APPOINTED", f"专家 {expert.id} 于 {expert.appointed.on} 才获聘任", "/appointed/on")
         )
+    for bar in expert_bars(expert, scheme=scheme):
+        if bar.kind is not BarKind.DISMISSED and bar.status(as_of=as_of) is ConsequenceStatus.IN_FORCE:
+            until = f"至 {bar.end}" if bar.end else "，资格已终止"
+            reasons.append(
+                Reason("E-ART25-BARRED", f"专家 {expert.id} 因 {bar.decision} 暂停评估{until}", "/misconduct")
+            )
     if expert.dismissed is not None and expert.dismissed.on <= as_of:
         reasons.append(
             Reason("E-ART6-NOT-APPOINTED", f"专家 {expert.id} 已于 {expert.dismissed.on} 解聘", "/dismissed/on")

@@ -7,7 +7,7 @@ from peereval.model import CaseId, ExpertId, Panel, PanelDraw
 
 def panels_of(draw: PanelDraw, case: CaseId) -> tuple[Panel, ...]:
     """The panels that list *case*; exactly one in a sound draw."""
-    return tuple(panel for panel in draw.panels if case in panel.cases)
+    return draw.panels_by_case.get(case, ())
 
 
 def scorers(draw: PanelDraw, case: CaseId) -> tuple[ExpertId, ...]:
@@ -16,7 +16,7 @@ def scorers(draw: PanelDraw, case: CaseId) -> tuple[ExpertId, ...]:
     panels = panels_of(draw, case)
     if len(panels) != 1:
         return ()
-    recusals = [recusal for recusal in draw.recusals if recusal.case == case]
+    recusals = draw.recusals_by_case.get(case, ())
     recused = {recusal.expert for recusal in recusals}
     members = [member for member in panels[0].members if member not in recused]
     replacements = [r.replacement for r in recusals if r.replacement is not None and r.replacement not in members]

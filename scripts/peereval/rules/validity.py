@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date, timedelta
+from datetime import date
 
 from peereval.model import RoundId, RoundRecords, Scheme
 from peereval.problems import Problem
-from peereval.rules.eligibility import years_after
+from peereval.rules.consequences import period_end
 
 EXPIRY_WARNING_DAYS = 90
 
 
 def last_valid_day(scheme: Scheme) -> date:
     """Art. 27: in force from ``effective`` for ``valid_years`` years; 2022-04-29 + 5 → 2027-04-28."""
-    return years_after(scheme.effective, scheme.valid_years) - timedelta(days=1)
+    return period_end(scheme.effective, scheme.valid_years)
 
 
 def validity_problems(scheme: Scheme, rounds: Mapping[RoundId, RoundRecords], *, as_of: date) -> Iterator[Problem]:
