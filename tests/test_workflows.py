@@ -26,7 +26,9 @@ def test_workflow_passes_actionlint(workflow: Path) -> None:
 
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ nope.x }}\n")
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ nope.x }}\n"
+    )
     result = actionlint(broken)
     assert result.returncode == 1 and 'undefined variable "nope"' in result.stdout
 
