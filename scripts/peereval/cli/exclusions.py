@@ -7,9 +7,7 @@ pending, ended or lifted.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from typing import Any
 import click
 
 from peereval.cli.params import as_of_option, repo_option, today_if_none
+from peereval.cli.tables import csv_text
 from peereval.load.repo import load_repository
 from peereval.model import Repository
 from peereval.problems import PeerevalError
@@ -182,11 +181,7 @@ def _csv_rows(found: Listing) -> list[Sequence[str]]:
 
 
 def report_csv(found: Listing) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(_csv_rows(found))
-    click.echo(buffer.getvalue(), nl=False)
+    click.echo(csv_text(CSV_COLUMNS, _csv_rows(found)), nl=False)
 
 
 REPORTERS: dict[str, Callable[[Listing], None]] = {

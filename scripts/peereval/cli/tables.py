@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 Row = Mapping[str, Any]
@@ -24,16 +24,21 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """CSV with a UTF-8 byte-order mark, so that spreadsheet programs read the Chinese text right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return "\ufeff" + buffer.getvalue()
+
+
 def render(rows: Sequence[Row], columns: Mapping[str, str], output_format: str) -> str:
     """*rows* in *output_format*; *columns* maps each key to its (Chinese) heading for text and CSV."""
     if output_format == "json":
         return json.dumps(list(rows), ensure_ascii=False, indent=2) + "\n"
     if output_format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns.values())
-        writer.writerows([[_cell(row[key]) for key in columns] for row in rows])
-        return "\ufeff" + buffer.getvalue()
+        return csv_text(list(columns.values()), ([_cell(row[key]) for key in columns] for row in rows))
     table = [list(columns.values())] + [[_cell(row[key]) for key in columns] for row in rows]
     widths = [max(_width(line[i]) for line in table) for i in range(len(columns))]
     return "".join(

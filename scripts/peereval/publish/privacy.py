@@ -49,7 +49,7 @@ def variants(text: str) -> set[str]:
 
 def find_leaks(outputs: Mapping[str, str], secrets: Iterable[VisibleValue]) -> list[Leak]:
     """Every (output, secret) pair where the secret's normal form occurs in the output's."""
-    needles = {}
+    needles: dict[str, VisibleValue] = {}
     for secret in secrets:
         needle = normalise(str(secret.value))
         if len(needle) >= MIN_LENGTH:
