@@ -168,3 +168,15 @@ def test_the_minimal_repository_validates(tmp_path: Path) -> None:
         place = classify(tuple(path.split("/")))
         assert place is not None
         assert validate(document((root / path).read_text(encoding="utf-8"), path), place.kind) == []
+
+
+def test_loading_in_parallel_gives_the_same_result(tmp_path: Path) -> None:
+    from peereval.load.repo import load_repository
+
+    contents = files()
+    contents["cases/2025/QZ2025-001.yaml"] = contents["cases/2025/QZ2025-001.yaml"].replace("type: criminal", "type: x")
+    root = write(tmp_path, contents)
+    one, two = load_repository(root, jobs=1), load_repository(root, jobs=2)
+    assert one.problems == two.problems and one.problems
+    assert one.repository == two.repository
+    assert {p: d.data for p, d in one.documents.items()} == {p: d.data for p, d in two.documents.items()}

@@ -9,6 +9,7 @@ This module only reads.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -143,14 +144,28 @@ class LoadResult:
     kinds: dict[str, str]
 
 
-def load_repository(root: Path) -> LoadResult:
-    """Load every record under *root*, reporting every problem of every file."""
+# Below this many files a second process costs more than it saves.
+PARALLEL_FROM = 2000
+
+Loaded = tuple[list[Problem], tuple[Document, Place] | None]
+
+
+def load_repository(root: Path, *, jobs: int | None = None) -> LoadResult:
+    """Load every record under *root*, reporting every problem of every file.
+
+    Files are read, parsed and validated in *jobs* processes (default: every
+    core for a large repository, one for a small one); records are then built
+    and cross-checked in this process, in path order, so the result does not
+    depend on *jobs*.
+    """
+    paths = list(iter_yaml_files(root))
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1
     collector = _Collector()
     documents: dict[str, Document] = {}
     kinds: dict[str, str] = {}
-    validation = Validation()
-    for path in iter_yaml_files(root):
-        loaded = _load_one(root, path, validation, collector.problems)
+    for path, (problems, loaded) in zip(paths, _load_all(root, paths, jobs), strict=True):
+        collector.problems.extend(problems)
         if loaded is not None:
             document, place = loaded
             documents[path] = document
@@ -159,36 +174,56 @@ def load_repository(root: Path) -> LoadResult:
     return LoadResult(_freeze(collector), collector.problems, documents, kinds)
 
 
-def _load_one(root: Path, path: str, validation: Validation, problems: list[Problem]) -> tuple[Document, Place] | None:
+def _load_all(root: Path, paths: list[str], jobs: int) -> Iterator[Loaded]:
+    if jobs <= 1:
+        validation = Validation()
+        yield from (_load_one(root, path, validation) for path in paths)
+        return
+    # Compile every schema before forking, so that the workers inherit the
+    # compiled validators instead of compiling them once each.
+    validation = Validation(compile_after=0)
+    validation.prepare()
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, len(paths) // (jobs * 8))
+    with context.Pool(jobs, initializer=_set_worker_state, initargs=(root, validation)) as pool:
+        yield from pool.imap(_load_in_worker, paths, chunksize=chunk)
+
+
+_worker_state: dict[str, Any] = {}
+
+
+def _set_worker_state(root: Path, validation: Validation) -> None:
+    _worker_state.update(root=root, validation=validation)
+
+
+def _load_in_worker(path: str) -> Loaded:
+    return _load_one(_worker_state["root"], path, _worker_state["validation"])
+
+
+def _load_one(root: Path, path: str, validation: Validation) -> Loaded:
+    """One file: name → strict YAML → schema → identity; its problems, and the document if it passed."""
     parts = tuple(path.split("/"))
     if parts[-1].endswith(".yml"):
-        problems.append(Problem(path, 0, 0, "E-FILE-NAME", "文件扩展名应为 .yaml，不是 .yml"))
-        return None
+        return [Problem(path, 0, 0, "E-FILE-NAME", "文件扩展名应为 .yaml，不是 .yml")], None
     place = classify(parts)
     if place is None:
-        problems.append(Problem(path, 0, 0, "E-FILE-UNEXPECTED", "目录结构中没有这种文件的位置；请检查文件放置的目录"))
-        return None
+        return [Problem(path, 0, 0, "E-FILE-UNEXPECTED", "目录结构中没有这种文件的位置；请检查文件放置的目录")], None
     bad = [name for name in _names_in(place) if not SAFE_NAME.match(name)]
     if bad:
         message = f"名称 {bad[0]!r} 不合规：只能用字母、数字、- 与 _，不含空格，最长 64 个字符"
-        problems.append(Problem(path, 0, 0, "E-FILE-NAME", message))
-        return None
+        return [Problem(path, 0, 0, "E-FILE-NAME", message)], None
     try:
         raw = (root / path).read_bytes()
     except OSError as error:
-        problems.append(Problem(path, 0, 0, "E-FILE-UNREADABLE", f"无法读取文件：{error.strerror}"))
-        return None
+        return [Problem(path, 0, 0, "E-FILE-UNREADABLE", f"无法读取文件：{error.strerror}")], None
     document = load_text(path, raw)
     if isinstance(document, Problem):
-        problems.append(document)
-        return None
-    schema_problems = validation.validate(document, place.kind)
-    problems.extend(schema_problems)
-    if schema_problems:
-        return None
-    identity_problems = list(_identity_problems(document, place))
-    problems.extend(identity_problems)
-    return None if identity_problems else (document, place)
+        return [document], None
+    problems = validation.validate(document, place.kind)
+    if problems:
+        return problems, None
+    problems = list(_identity_problems(document, place))
+    return problems, (None if problems else (document, place))
 
 
 # Which field of each kind must repeat which id of its place, e.g. a scoresheet's

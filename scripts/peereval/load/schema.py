@@ -119,6 +119,11 @@ class Validation:
         self.compile_after = compile_after
         self.seen: Counter[str] = Counter()
 
+    def prepare(self) -> None:
+        """Compile every kind's validator now (before forking workers that share them)."""
+        for kind in KINDS:
+            _fast_validator(kind)
+
     def validate(self, document: Document, kind: str) -> list[Problem]:
         """Every schema problem in *document*, each at the position of the offending value."""
         self.seen[kind] += 1
