@@ -22,11 +22,26 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from peereval.cli import build, calendar, check, exclusions, init, new, schema, status, verdicts
+    from peereval.cli import (
+        build,
+        calendar,
+        check,
+        draw,
+        exclusions,
+        init,
+        letters,
+        new,
+        schema,
+        signatures,
+        status,
+        verdicts,
+    )
 
     for command in (
         build.build,
         check.check,
+        draw.sample,
+        draw.draw,
         init.init,
         schema.schema,
         calendar.calendar,
@@ -34,7 +49,11 @@ def _register() -> None:
         exclusions.exclusions,
         verdicts.verdicts,
         verdicts.stats,
+        letters.letters,
         new.new,
+        signatures.signatures,
+        signatures.sign,
+        signatures.codeowners,
     ):
         cli.add_command(command)
 
