@@ -26,8 +26,12 @@ $(SYSTEM_STAMP): tools/install-system-deps.sh | $(STAMP)
 	tools/install-system-deps.sh
 	touch $@
 
+# The demo as a real evaluation repository with a signed history (tools/demo_history.py), built with
+# signatures enforced from its trust root; one stale signature is there on purpose (exit 1 = problems shown).
 demo: setup
-	$(BIN)/peereval build
+	$(BIN)/python tools/demo_history.py --out build/demo-repo
+	$(BIN)/peereval build --repo build/demo-repo
+	$(BIN)/peereval signatures --repo build/demo-repo --trust-root trust-root; test $$? -le 1
 
 check: setup
 	$(BIN)/peereval check

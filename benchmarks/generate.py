@@ -9,8 +9,9 @@ indicator set per type, and rounds of at most K sampled cases (default 1,000;
 ``--cases-per-round 0`` puts every case in one round). Each round has its
 round.yaml, its closed-case export (closed-cases.csv, the population the sample
 was drawn from: five closed cases per sampled one, ``sample.ratio`` 0.2), a
-file per sampled case, panels.yaml (panels of three experts for ten cases of a
-type, a few designated, a few recusals with a replacement), one scoresheet per
+file per sampled case, panels.yaml (drawn by the real rule of ``peereval draw``,
+so that ``check`` verifies it: panels of three experts for ten cases of a type,
+a recusal with its replacement wherever a member's firm handled the case), one scoresheet per
 expert per case, the summary sheet and a signature per expert (the SHA-256 of
 the summary's bytes). Texts are Chinese, of typical length. Every YAML file
 starts with the ``# yaml-language-server: $schema=…`` line pointing at
@@ -32,17 +33,28 @@ import os
 import random
 import sys
 import time
-from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+
+from peereval.cli.draw import panels_data, yaml_lines
+from peereval.load import records
+from peereval.load.yaml_strict import Document, load_text
+from peereval.model import Expert as ExpertRecord
+from peereval.model import ExpertId, Scheme, Source
+from peereval.problems import Problem, Severity
+from peereval.rules.draw import Draw, draw_panels
+from peereval.rules.panels import scorers
+from peereval.rules.recusal import Decisions
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "scripts" / "peereval" / "schemas"
 AS_OF = date(2025, 12, 20)  # a day on which the generated repository is complete and valid
 CASES_PER_ROUND = 1000
 CASES_PER_PANEL = 10
 PANEL_SIZE = 3
+PANEL_CAP = 30  # max_panels_per_expert: the draw passes over an expert at the cap
+DRAWN_ON = date(2025, 9, 10)
 SAMPLE_RATIO = 0.2
 MAX_EXPERTS = 9999  # expert ids are E####
 
@@ -180,7 +192,6 @@ class Expert:
     key: str
     penalty: bool
     unavailable: bool
-    interests: list[str] = field(default_factory=list)  # case ids the expert declared an interest in
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,14 +328,6 @@ def _expert_yaml(expert: Expert) -> str:
     lines += ["appointed:", f"  on: {expert.appointed.isoformat()}", f"  decision: {decision[expert.appointed]}"]
     if expert.unavailable:
         lines += ["unavailable:", "  - from: 2025-01-20", "    to: 2025-02-10"]
-    if expert.interests:
-        lines.append("declared_interests:")
-        for case_id in expert.interests:
-            lines += [
-                '  - ground: "10(3)"',
-                f"    case: {case_id}",
-                "    description: 曾就该案与承办机构有业务往来，可能影响公正评估，申请回避",
-            ]
     lines += [
         f"github: {expert.github}",
         "signing_keys:",
@@ -503,82 +506,44 @@ def _case_yaml(rng: random.Random, row: Closed) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _pick(
-    rng: random.Random, candidates: Sequence[Expert], load: Counter[str], exclude: set[str], firms: set[str], count: int
-) -> list[Expert]:
-    """The *count* least loaded candidates not excluded and not of the cases' firms (ties at random)."""
-    eligible = [e for e in candidates if e.id not in exclude and e.firm.code not in firms]
-    if len(eligible) < count:
-        eligible = [e for e in candidates if e.id not in exclude]  # tiny pools: firms may repeat
-    keyed = sorted(eligible, key=lambda e: (load[e.id], rng.random()))
-    return keyed[:count]
+def _parsed(path: str, data: bytes) -> Document:
+    """*data* as the strict loader reads it (the generator writes only valid files)."""
+    document = load_text(path, data)
+    assert not isinstance(document, Problem), document
+    return document
 
 
 def _draw(
-    rng: random.Random, rows: Sequence[Closed], experts: Sequence[Expert]
-) -> tuple[list[Panel], list[tuple[str, str, str]]]:
-    """Panels of CASES_PER_PANEL cases of a type, PANEL_SIZE members each; a few recusals."""
-    by_type: dict[str, list[Closed]] = {t: [r for r in rows if r.type == t] for t in TYPES}
-    specialists = {t: [e for e in experts if t in e.specialties] for t in TYPES}
-    load: Counter[str] = Counter()
-    panels: list[Panel] = []
-    recusals: list[tuple[str, str, str]] = []
-    for case_type in TYPES:
-        cases = by_type[case_type]
-        for start in range(0, len(cases), CASES_PER_PANEL):
-            chunk = cases[start : start + CASES_PER_PANEL]
-            firms = {row.firm.code for row in chunk}
-            members = _pick(rng, specialists[case_type], load, set(), firms, PANEL_SIZE)
-            load.update(e.id for e in members)
-            panel = Panel(
-                f"P{len(panels) + 1:04d}",
-                case_type,
-                [e.id for e in members],
-                [r.case_id for r in chunk],
-                rng.random() < 0.05,
-            )
-            panels.append(panel)
-            for row in chunk:
-                if rng.random() < 0.02 and len(specialists[case_type]) > PANEL_SIZE:
-                    recused = members[rng.randrange(1, PANEL_SIZE)]  # never the writer
-                    spare = _pick(rng, specialists[case_type], load, set(panel.members), {row.firm.code}, 1)
-                    if spare:
-                        recused.interests.append(row.case_id)
-                        recusals.append((row.case_id, recused.id, spare[0].id))
-    return panels, recusals
+    folder: str, round_data: bytes, case_data: dict[str, bytes], scheme: Scheme, pool: dict[ExpertId, ExpertRecord]
+) -> Draw:
+    """The round's panels by the real rule (``peereval draw``), so that ``peereval check`` verifies them."""
+    round_doc = _parsed(f"{folder}/round.yaml", round_data)
+    round_record = records.build_round(round_doc.source, round_doc.data)
+    cases = {}
+    for path, data in case_data.items():
+        document = _parsed(path, data)
+        case = records.build_case(document.source, document.data, round_record.id)
+        cases[case.id] = case
+    assert round_record.seed_value is not None
+    draw = draw_panels(
+        round=round_record,
+        cases=cases,
+        experts=pool,
+        scheme=scheme,
+        drawn_on=DRAWN_ON,
+        seed=round_record.seed_value,
+        decisions=Decisions(),
+    )
+    errors = [problem for problem in draw.problems if problem.severity is Severity.ERROR]
+    if errors:
+        raise ValueError(f"round {round_record.id}: the expert pool is too small: {errors[0].message}")
+    return draw
 
 
-def _panels_yaml(panels: Sequence[Panel], recusals: Sequence[tuple[str, str, str]], seed_value: str) -> str:
-    lines = ["drawn_on: 2025-09-10", f'seed: "{seed_value}"', "panels:"]
-    for panel in panels:
-        lines += [
-            f"  - id: {panel.id}",
-            f"    case_type: {panel.case_type}",
-            f"    method: {'designated' if panel.designated else 'random'}",
-        ]
-        if panel.designated:
-            lines += [
-                "    designation:",
-                "      on: 2025-09-05",
-                "      decision: 泉法援评〔2025〕3号",
-                "      reason: 本组案件重大疑难复杂，由领导小组直接指定具有相关办案经验的专家（第9条）",
-            ]
-        lines += [f"    members: [{', '.join(panel.members)}]", f"    writer: {panel.members[0]}", "    cases:"]
-        lines += [f"      - {case_id}" for case_id in panel.cases]
-    if not recusals:
-        lines.append("recusals: []")
-    else:
-        lines.append("recusals:")
-        for case_id, expert_id, replacement in recusals:
-            lines += [
-                f"  - case: {case_id}",
-                f"    expert: {expert_id}",
-                '    ground: "10(3)"',
-                "    source: declared",
-                f"    evidence: 专家申报的利害关系（experts/{expert_id}.yaml 的 declared_interests）",
-                f"    replacement: {replacement}",
-            ]
-    return "\n".join(lines) + "\n"
+def _panels_yaml(draw: Draw) -> str:
+    data = panels_data(draw)
+    del data["pool"]  # optional; a pool list per panel would make large files huge
+    return "\n".join(yaml_lines(data)) + "\n"
 
 
 def _round_yaml(plan: RoundPlan, cap: int, seed_value: str, batches: int) -> str:
@@ -646,9 +611,15 @@ REASONS = {
 
 
 def _evaluate(
-    writer: Writer, rng: random.Random, round_id: str, row: Closed, scorers: Sequence[str], decisions: Iterator[int]
+    writer: Writer,
+    rng: random.Random,
+    round_id: str,
+    row: Closed,
+    scorers: Sequence[str],
+    decisions: Iterator[int],
+    summary_writer: str,
 ) -> None:
-    """Scoresheets of *scorers*, the summary of the first (the writer) and every signature."""
+    """Scoresheets of *scorers*, the summary of the panel's *summary_writer* (Art. 17), every scorer's signature."""
     type_index = TYPES.index(row.type)
     quality = rng.gauss(0.52, 0.07) if rng.random() < 0.05 else rng.gauss(0.85, 0.06)
     quality = min(0.99, max(0.2, quality))
@@ -679,7 +650,7 @@ def _evaluate(
     grade = _grade(mean, auto_fail is not None)
     summary_day = min(date(2025, 10, 31), last_sheet + timedelta(days=rng.randint(0, 5)))
     agreed = auto_fail is not None or rng.random() >= 0.01
-    lines = [f"case: {row.case_id}", f"writer: {scorers[0]}", f"grade: {grade}", f"mean_score: {mean!r}"]
+    lines = [f"case: {row.case_id}", f"writer: {summary_writer}", f"grade: {grade}", f"mean_score: {mean!r}"]
     if auto_fail is not None:
         lines.append(f"auto_fail: [{auto_fail}]")
     if grade in ("excellent", "fail") or rng.random() < 0.5:
@@ -720,7 +691,7 @@ def _write_round(
     rng: random.Random,
     plan: RoundPlan,
     firms: Sequence[Firm],
-    experts: Sequence[Expert],
+    registry: tuple[Scheme, dict[ExpertId, ExpertRecord]],
     batches: int,
     decisions: Iterator[int],
 ) -> None:
@@ -728,31 +699,27 @@ def _write_round(
     population = _population(rng, plan, firms)
     writer.write(f"{folder}/closed-cases.csv", _csv(population))
     sample = sorted(rng.sample(population, plan.cases), key=lambda row: row.case_id)
-    for row in sample:
-        writer.yaml(f"{folder}/{row.case_id}.yaml", "case", "抽查案件（合成数据，纯属虚构）", _case_yaml(rng, row))
-    panels, recusals = _draw(rng, sample, experts)
-    cap = max([10, *Counter(m for p in panels for m in p.members).values()])
-    if cap > 50:
-        raise ValueError(f"round {plan.id}: an expert sits on {cap} panels, more than the schema's 50")
+    case_data = {
+        f"{folder}/{row.case_id}.yaml": writer.yaml(
+            f"{folder}/{row.case_id}.yaml", "case", "抽查案件（合成数据，纯属虚构）", _case_yaml(rng, row)
+        )
+        for row in sample
+    }
     seed_value = f"2025241 {plan.index % 10} 3 7"
-    writer.yaml(
+    round_data = writer.yaml(
         f"{folder}/round.yaml",
         "round",
         "评估轮次：工作方案、抽样与期限（第5、16条）",
-        _round_yaml(plan, cap, seed_value, batches),
+        _round_yaml(plan, PANEL_CAP, seed_value, batches),
     )
-    writer.yaml(
-        f"{folder}/panels.yaml",
-        "panels",
-        "专家组抽取结果（peereval draw 写入；合成数据）",
-        _panels_yaml(panels, recusals, seed_value),
-    )
-    replaced = {(case_id, expert_id): replacement for case_id, expert_id, replacement in recusals}
+    draw = _draw(folder, round_data, case_data, *registry)
+    writer.yaml(f"{folder}/panels.yaml", "panels", "专家组抽取结果（peereval draw 写入；合成数据）", _panels_yaml(draw))
+    as_record = draw.as_panel_draw(Source(f"{folder}/panels.yaml"))
     rows = {row.case_id: row for row in sample}
-    for panel in panels:
+    for panel in draw.panels:
         for case_id in panel.cases:
-            scorers = [replaced.get((case_id, m), m) for m in panel.members]
-            _evaluate(writer, rng, plan.id, rows[case_id], scorers, decisions)
+            sitting = scorers(as_record, case_id)
+            _evaluate(writer, rng, plan.id, rows[case_id], sitting, decisions, panel.writer)
 
 
 def generate(n: int, out: Path, seed: int = 2025, *, cases_per_round: int = CASES_PER_ROUND) -> int:
@@ -772,7 +739,11 @@ def generate(n: int, out: Path, seed: int = 2025, *, cases_per_round: int = CASE
     writer = Writer(out)
     for schema in sorted(SCHEMA_DIR.glob("*.schema.json")):
         writer.write(f"schemas/{schema.name}", schema.read_bytes())
-    writer.yaml("scheme.yaml", "scheme", "评估方案参数（合成基准数据，由 benchmarks/generate.py 生成）", _scheme_yaml())
+    scheme_data = writer.yaml(
+        "scheme.yaml", "scheme", "评估方案参数（合成基准数据，由 benchmarks/generate.py 生成）", _scheme_yaml()
+    )
+    scheme_doc = _parsed("scheme.yaml", scheme_data)
+    scheme = records.build_scheme(scheme_doc.source, scheme_doc.data)
     writer.yaml("calendar.yaml", "calendar", "工作日补充：chinese-calendar 已收录 2025 年，无需补充", "years: {}\n")
     for index, case_type in enumerate(TYPES):
         writer.yaml(
@@ -785,10 +756,13 @@ def generate(n: int, out: Path, seed: int = 2025, *, cases_per_round: int = CASE
     experts = _experts(rng, expert_count, firms)
     plans = _plans(n, cases_per_round)
     decisions = itertools.count(4 + len(plans))  # 1: work plan, 2: indicator sets, 3: designations, then rounds
+    pool: dict[ExpertId, ExpertRecord] = {}
+    for expert in experts:
+        path = f"experts/{expert.id}.yaml"
+        document = _parsed(path, writer.yaml(path, "expert", "评估专家（合成数据，纯属虚构）", _expert_yaml(expert)))
+        pool[ExpertId(expert.id)] = records.build_expert(document.source, document.data)
     for plan in plans:
-        _write_round(writer, rng, plan, firms, experts, len(plans), decisions)
-    for expert in experts:  # last: recusals add declared interests
-        writer.yaml(f"experts/{expert.id}.yaml", "expert", "评估专家（合成数据，纯属虚构）", _expert_yaml(expert))
+        _write_round(writer, rng, plan, firms, (scheme, pool), len(plans), decisions)
     return writer.files
 
 

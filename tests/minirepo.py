@@ -101,7 +101,7 @@ PANELS = """\
 drawn_on: 2025-09-10
 seed: "01 02 03"
 panels:
-  - id: P1
+  - id: P-criminal-1
     case_type: criminal
     method: random
     members: [E0001, E0002]

@@ -51,6 +51,7 @@ def registered_files(keys: Mapping[str, Path]) -> dict[str, str]:
         entry = f'signing_keys: [{{key: "{public(keys[person])}", valid_from: {KEY_SINCE}}}]'
         scheme = scheme.replace(f"{{id: {person}, ", f"{{{entry}, id: {person}, ")
     contents["scheme.yaml"] = scheme
+    contents[".gitignore"] = ".peereval-cache/\n"
     for number in (1, 2, 3):
         person = f"E000{number}"
         contents[f"experts/{person}.yaml"] += f"signing_keys:\n{key_entry(keys[person], indent='  ')}"

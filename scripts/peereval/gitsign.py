@@ -4,8 +4,9 @@ Speed (issue 6): the history is read with one ``git log`` (first-parent changes 
 the registry and ``scoresheets/`` only); only the commits that matter are
 verified, grouped by the registry of their parent (one allowed_signers file and
 one ``git log --no-walk`` per group, run in parallel), and their results are
-cached under the git directory (``peereval-cache/``), keyed by commit and
-allowed_signers, so a commit is verified once. Git runs with ``TZ=CST-8`` so
+cached in ``.peereval-cache/`` (git-ignored; a tracked cache is never
+trusted: a pull request could commit one), keyed by commit and allowed_signers,
+so a commit is verified once. Git runs with ``TZ=CST-8`` so
 that the validity dates of keys are China dates for ssh-keygen as for us.
 """
 
@@ -60,9 +61,9 @@ def _run(
     return done
 
 
-def git_dir(root: Path) -> Path:
-    """The (common) git directory of the repository at *root*."""
-    return Path(git(root, "rev-parse", "--path-format=absolute", "--git-common-dir").strip())
+def top_level(root: Path) -> Path:
+    """The top of the work tree that *root* belongs to."""
+    return Path(git(root, "rev-parse", "--show-toplevel").strip())
 
 
 def resolve(root: Path, revision: str) -> str:
@@ -173,12 +174,22 @@ def _parse(path: str, raw: bytes, validation: Validation) -> Scheme | Expert | N
 
 
 class Cache:
-    """Verified commits and checked merges, kept under the git directory (never in the work tree)."""
+    """Verified commits and checked merges, in ``.peereval-cache/signatures.json`` at the work tree's top.
+
+    The results depend only on the commit (its signature is part of it) and the
+    allowed_signers text, so they never go out of date. A cache that git tracks,
+    or that is not git-ignored, came with the data and is ignored (fail closed).
+    """
+
+    FILE = ".peereval-cache/signatures.json"
 
     def __init__(self, root: Path) -> None:
-        self.path = git_dir(root) / "peereval-cache" / "signatures.json"
+        self.path = top_level(root) / self.FILE
         self.data: dict[str, dict[str, list[str] | str]] = {"verified": {}, "merges": {}}
         self.changed = False
+        self.private = self.is_private(self.path.parent.parent)
+        if not self.private:
+            return
         try:
             loaded = json.loads(self.path.read_text(encoding="utf-8"))
             if loaded.get("version") == CACHE_VERSION:
@@ -186,8 +197,16 @@ class Cache:
         except (OSError, ValueError, KeyError, AttributeError):
             pass
 
+    @classmethod
+    def is_private(cls, root: Path) -> bool:
+        """The cache is git-ignored and untracked: nobody can have committed it."""
+        ignored = _run(root, ("check-ignore", "--quiet", "--no-index", "--", cls.FILE), ok=1).returncode == 0
+        tracked = bool(git(root, "ls-files", "--", ".peereval-cache").strip())
+        return ignored and not tracked
+
     def save(self) -> None:
-        if self.changed:
+        """Write the cache back, only where git ignores it (never an untracked file to commit by mistake)."""
+        if self.changed and self.private:
             write_text_atomic(self.path, json.dumps({"version": CACHE_VERSION, **self.data}, sort_keys=True))
 
 

@@ -294,6 +294,18 @@ class Panel:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Dismissal:
+    """A detected conflict that the leading group found not to need recusal (Art. 10), with its reason."""
+
+    index: int = 0
+    case: CaseId
+    expert: ExpertId
+    ground: str
+    decision: Decision
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Recusal:
     """An expert kept off a case (Art. 10), and who took the place."""
 
@@ -318,6 +330,7 @@ class PanelDraw:
     pool: dict[str, tuple[ExpertId, ...]]
     panels: tuple[Panel, ...]
     recusals: tuple[Recusal, ...]
+    dismissals: tuple[Dismissal, ...] = ()
     # Indexes by case, derived from panels and recusals when built: a round of
     # 10,000 cases asks "which panel, which recusals" for every case.
     panels_by_case: dict[CaseId, tuple[Panel, ...]] = field(default_factory=dict, compare=False, repr=False)

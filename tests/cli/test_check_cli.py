@@ -82,7 +82,7 @@ def test_init_makes_a_repository_that_passes_check_and_refuses_to_overwrite(run:
 
 def test_schema_export_writes_every_schema_and_never_overwrites_silently(run: Run, tmp_path: Path) -> None:
     assert run("schema", "export", str(tmp_path)).code == 0
-    assert len(list(tmp_path.glob("*.schema.json"))) == 12
+    assert len(list(tmp_path.glob("*.schema.json"))) == 13
     (tmp_path / "case.schema.json").write_text("{}", encoding="utf-8")
     assert run("schema", "export", str(tmp_path)).code == 1
     assert (tmp_path / "case.schema.json").read_text(encoding="utf-8") == "{}"

@@ -203,3 +203,48 @@ def test_any_text_written_as_yaml_reads_back_unchanged(text: str, items: list[st
     data = {"text": text, "items": items, "nested": [{"text": text}]}
     document = load_text("x.yaml", "\n".join(yaml_lines(data)).encode("utf-8") + b"\n")
     assert not isinstance(document, Problem) and document.data == data
+
+
+DEMO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.article("9")
+def test_the_demo_rounds_panels_are_the_draw_and_verify(run: Run) -> None:
+    """The demo's panels.yaml was written by ``peereval draw 2025`` (with the designated P-criminal-2 as a draft)."""
+    assert run("draw", "--repo", str(DEMO), "--verify", "2025").code == 0
+
+
+@pytest.mark.article("5")
+def test_the_demo_rounds_sample_verifies(run: Run) -> None:
+    assert run("sample", "--repo", str(DEMO), "--verify", "2025").code == 0
+
+
+@pytest.mark.article("9")
+def test_no_demo_expert_sits_on_more_panels_than_the_cap(run: Run) -> None:
+    ran = run("draw", "--repo", str(DEMO), "--report", "--format", "json", "2025")
+    assert ran.code == 0
+    assert ran.json() and all(row["panel_count"] <= row["cap"] for row in ran.json())
+
+
+@pytest.mark.article("10(1)")
+def test_check_runs_the_draw_verification(run: Run, tmp_path: Path) -> None:
+    root = drawn(run, tmp_path)
+    panels = root / "cases/2025/panels.yaml"
+    panels.write_text(panels.read_text(encoding="utf-8").replace("writer: E0001", "writer: E0002"), encoding="utf-8")
+    ran = run("check", "--repo", str(root), "--as-of", "2025-09-11", "--format", "json")
+    assert ran.code == 1
+    assert "E-DRAW-WRITER" in {problem["code"] for problem in ran.json()}
+
+
+@pytest.mark.article("5")
+def test_check_runs_the_sample_verification_where_the_sample_is_recorded(run: Run, tmp_path: Path) -> None:
+    root = fresh(tmp_path)
+    assert run("sample", "--repo", str(root), "2025").code == 0
+    record = root / "cases/2025/sample.yaml"
+    export = root / "cases/2025/closed-cases.csv"
+    export.write_text(export.read_text(encoding="utf-8") + csv_row(13), encoding="utf-8")
+    ran = run("check", "--repo", str(root), "--as-of", "2025-09-11", "--format", "json")
+    assert "E-SAMPLE-RECORD" in {problem["code"] for problem in ran.json()}
+    record.unlink()
+    ran = run("check", "--repo", str(root), "--as-of", "2025-09-11", "--format", "json")
+    assert not {problem["code"] for problem in ran.json()} & {"E-SAMPLE-RECORD", "W-SAMPLE-NOT-RECORDED"}

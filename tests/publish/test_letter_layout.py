@@ -22,13 +22,16 @@ NUMBER = "（2024）泉法援刑字第320号"
 
 
 @pytest.mark.parametrize(
-    ("number", "numeral"), [(1, "一"), (10, "十"), (15, "十五"), (20, "二十"), (21, "二十一"), (99, "九十九"), (100, "100")]
+    ("number", "numeral"),
+    [(1, "一"), (10, "十"), (15, "十五"), (20, "二十"), (21, "二十一"), (99, "九十九"), (100, "100")],
 )
 def test_numbers_below_a_hundred_are_written_in_chinese(number: int, numeral: str) -> None:
     assert chinese_numeral(number) == numeral
 
 
-@pytest.mark.parametrize(("article", "label"), [("15(1)", "第十五条第（一）项"), ("22(3)", "第二十二条第（三）项"), ("24", "第二十四条")])
+@pytest.mark.parametrize(
+    ("article", "label"), [("15(1)", "第十五条第（一）项"), ("22(3)", "第二十二条第（三）项"), ("24", "第二十四条")]
+)
 def test_articles_are_cited_as_in_the_scheme(article: str, label: str) -> None:
     assert article_label(article) == label
 

@@ -13,8 +13,7 @@ from peereval.calendar import build_work_calendar
 from peereval.load.repo import load_repository
 from peereval.load.visibility import field_visibility
 from peereval.model import Repository, Scheme
-from peereval.publish.letter_views import (
-    LETTER_FIELDS,
+from peereval.publish.letter_models import (
     ChangedBody,
     ConclusionBody,
     Letter,
@@ -22,9 +21,8 @@ from peereval.publish.letter_views import (
     NoticeBody,
     ReplyBody,
     ReviewBody,
-    number_letters,
-    round_letters,
 )
+from peereval.publish.letter_views import LETTER_FIELDS, number_letters, round_letters
 
 ROOT = Path(__file__).resolve().parents[2]
 AFTER_EVERYTHING = date(2026, 1, 31)
@@ -92,7 +90,11 @@ def test_a_changed_result_keeps_the_first_conclusion_in_its_own_letter() -> None
     found = letters()
     conclusion, review, changed = (found[f"QZ2025-078-{kind}"].body for kind in ("conclusion", "review", "changed"))
     assert isinstance(conclusion, ConclusionBody) and conclusion.grade_label == "不合格"
-    assert isinstance(review, ReviewBody) and (review.changed, review.grade_label, review.mean_score) == (True, "合格", 68.25)
+    assert isinstance(review, ReviewBody) and (review.changed, review.grade_label, review.mean_score) == (
+        True,
+        "合格",
+        68.25,
+    )
     assert isinstance(changed, ChangedBody) and changed.exclusion_lifted and not changed.exclusion_applies
 
 
@@ -102,7 +104,9 @@ def test_the_reply_is_the_recorded_text_without_its_typed_signature() -> None:
     assert isinstance(letter.body, ReplyBody)
     assert letter.head.addressee == "戴清华（示例）律师"
     assert letter.head.dated == date(2025, 12, 19)
-    assert not any(p.startswith(("泉州市法律援助案件质量评估工作办公室", "2025年12月19日")) for p in letter.body.paragraphs)
+    assert not any(
+        p.startswith(("泉州市法律援助案件质量评估工作办公室", "2025年12月19日")) for p in letter.body.paragraphs
+    )
 
 
 def test_the_notice_counts_the_first_conclusions() -> None:
@@ -112,6 +116,13 @@ def test_the_notice_counts_the_first_conclusions() -> None:
     assert letter.body.total == 32 and letter.body.pending == 0
     assert sum(count.count for count in letter.body.counts) == 32
     assert "（2024）泉法援民字第321号" in [case.number for case in letter.body.failing]  # QZ2025-078, as published
+
+
+def test_the_notices_attachment_note_wraps_without_a_line_of_one_character() -> None:
+    body = letters()["2025-notice"].body
+    assert isinstance(body, NoticeBody)
+    assert "".join(body.attachment_note) == f"{body.round_title}结果一览表"
+    assert len(body.attachment_note) == 2 and all(len(line) > 1 for line in body.attachment_note)
 
 
 def test_letters_dated_after_as_of_are_not_issued_yet() -> None:
@@ -128,7 +139,9 @@ def test_letters_are_numbered_after_the_notice_in_issue_order() -> None:
 
 
 def test_without_a_prefix_letters_carry_no_number() -> None:
-    unnumbered = number_letters([dataclasses.replace(letter) for letter in letters().values()], prefix=None, notice_number=None)
+    unnumbered = number_letters(
+        [dataclasses.replace(letter) for letter in letters().values()], prefix=None, notice_number=None
+    )
     assert {letter.head.number for letter in unnumbered} == {""}
 
 

@@ -7,8 +7,11 @@ Needs fonts-noto-cjk, libharfbuzz-subset0 and poppler-utils (tools/install-syste
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -18,19 +21,23 @@ import pypdf
 import pytest
 
 from peereval.calendar import build_work_calendar
+from peereval.cli.letters import progress_bar
 from peereval.load.repo import LoadResult, load_repository
 from peereval.load.visibility import private_values
-from peereval.publish import letters as letters_module
-from peereval.publish.letter_views import Letter, LetterKind, round_letters
+from peereval.problems import PeerevalError
+from peereval.publish import letters_pdf
+from peereval.publish.letter_models import Letter, LetterKind
+from peereval.publish.letter_views import round_letters
 from peereval.publish.letters import (
-    MANIFEST,
     Outcome,
-    RefusedURLError,
-    ToolchainError,
-    check_toolchain,
+    default_letters_dir,
     default_template_dir,
     render_letters,
+    source_date_epoch,
+    write_letters,
 )
+from peereval.publish.letters_manifest import MANIFEST
+from peereval.publish.letters_pdf import RefusedURLError, ToolchainError, check_toolchain
 from peereval.publish.privacy import find_leaks
 from tests.conftest import Ran
 
@@ -73,7 +80,9 @@ def issued(loaded: LoadResult, names: tuple[str, ...] = NAMES) -> list[Letter]:
     return [letter for letter in found if letter.name in names]
 
 
-def render(loaded: LoadResult, out: Path, *, names: tuple[str, ...] = NAMES, jobs: int = 2, **options: object) -> Outcome:
+def render(
+    loaded: LoadResult, out: Path, *, names: tuple[str, ...] = NAMES, jobs: int = 2, **options: object
+) -> Outcome:
     secrets = private_values(loaded.documents, loaded.kinds)
     options.setdefault("template_dir", default_template_dir(ROOT))
     return render_letters(issued(loaded, names), out, secrets=secrets, jobs=jobs, **options)  # type: ignore[arg-type]
@@ -104,7 +113,7 @@ class Rendered:
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     repo = copy_demo(tmp_path_factory.mktemp("repo"))
     loaded = load_repository(repo)
-    out = tmp_path_factory.mktemp("letters")
+    out = tmp_path_factory.mktemp("letters") / "2025"  # <out>/<round>/, as the command writes
     outcome = render(loaded, out, epoch=None)
     texts = {name: flat(pdftotext(out / f"{name}.pdf")) for name in NAMES}
     return Rendered(repo=repo, out=out, loaded=loaded, outcome=outcome, texts=texts)
@@ -195,7 +204,16 @@ def test_the_changed_result_notice_goes_to_the_institution_and_lifts_art19(rende
 
 def test_the_notice_is_an_official_document_with_the_list_attached(rendered: Rendered) -> None:
     text = rendered.text("2025-notice")
-    for expected in ("泉州市司法局文件", "泉法援评〔2025〕12号", "本次共评估法律援助案件32件", "优良率为", "附件", "（此件主动公开）", "2025年12月23日前", "印发"):
+    for expected in (
+        "泉州市司法局文件",
+        "泉法援评〔2025〕12号",
+        "本次共评估法律援助案件32件",
+        "优良率为",
+        "附件：2025年度法律援助案件质量评估（示例）结果一览表",
+        "（此件主动公开）",
+        "2025年12月23日前",
+        "印发",
+    ):
         assert expected in text, expected
 
 
@@ -210,7 +228,9 @@ def test_pages_are_a4_and_numbered_with_dashes(rendered: Rendered) -> None:
 
 def test_fonts_are_embedded_cjk_subsets(rendered: Rendered) -> None:
     for name in NAMES:
-        listing = subprocess.run(["pdffonts", str(rendered.out / f"{name}.pdf")], capture_output=True, text=True, check=True)
+        listing = subprocess.run(
+            ["pdffonts", str(rendered.out / f"{name}.pdf")], capture_output=True, text=True, check=True
+        )
         rows = [line.split() for line in listing.stdout.splitlines()[2:]]
         assert rows, name
         assert all("+" in row[0] and row[-5:-3] == ["yes", "yes"] for row in rows), listing.stdout
@@ -225,9 +245,9 @@ def test_a_two_page_letter_is_small(rendered: Rendered) -> None:
 def test_the_pdf_dates_are_the_letters_own(rendered: Rendered) -> None:
     info = pypdf.PdfReader(rendered.out / "QZ2025-030-reply.pdf").metadata
     assert info is not None
-    assert info["/CreationDate"].startswith("D:20251219000000+08")
+    assert str(info["/CreationDate"]).startswith("D:20251219000000+08")
     assert info["/ModDate"] == info["/CreationDate"]
-    assert info["/peereval-case"] == "QZ2025-030"
+    assert str(info["/peerevalcase"]) == "QZ2025-030"
 
 
 def test_no_private_value_is_in_any_letter(rendered: Rendered) -> None:
@@ -247,7 +267,17 @@ def test_a_rebuild_gives_the_same_bytes(rendered: Rendered, tmp_path: Path) -> N
 def test_source_date_epoch_sets_the_pdf_dates(rendered: Rendered, tmp_path: Path) -> None:
     render(rendered.loaded, tmp_path, names=("QZ2025-030-reply",), jobs=1, epoch=1_765_000_000)
     info = pypdf.PdfReader(tmp_path / "QZ2025-030-reply.pdf").metadata
-    assert info is not None and info["/CreationDate"].startswith("D:20251206")
+    assert info is not None and str(info["/CreationDate"]).startswith("D:20251206")
+
+
+def test_source_date_epoch_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765000000")
+    assert source_date_epoch() == 1_765_000_000
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    assert source_date_epoch() is None
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(PeerevalError, match="SOURCE_DATE_EPOCH"):
+        source_date_epoch()
 
 
 def test_a_second_run_with_nothing_changed_renders_nothing(rendered: Rendered) -> None:
@@ -261,7 +291,9 @@ def test_a_change_to_one_case_renders_one_letter(rendered: Rendered, tmp_path: P
     repo = shutil.copytree(rendered.repo, tmp_path / "repo")
     out = shutil.copytree(rendered.out, tmp_path / "letters")
     sheet = sorted((repo / "scoresheets" / "2025" / "QZ2025-150").glob("E*.yaml"))[0]
-    sheet.write_text(sheet.read_text(encoding="utf-8").replace("comments: ", "comments: 补充意见。", 1), encoding="utf-8")
+    sheet.write_text(
+        sheet.read_text(encoding="utf-8").replace("comments: ", "comments: 补充意见。", 1), encoding="utf-8"
+    )
     outcome = render(load_repository(repo), out, epoch=None)
     assert outcome.rendered == ("QZ2025-150-conclusion",)
     assert "补充意见" in flat(pdftotext(out / "QZ2025-150-conclusion.pdf"))
@@ -283,7 +315,10 @@ def test_a_deleted_or_edited_pdf_is_rendered_again_and_a_letter_no_longer_issued
 def test_a_non_local_url_in_a_template_is_refused(rendered: Rendered, tmp_path: Path, url: str) -> None:
     templates = shutil.copytree(default_template_dir(ROOT), tmp_path / "templates")
     reply = templates / "reply.html"
-    reply.write_text(reply.read_text(encoding="utf-8").replace("{% block body %}", f'{{% block body %}}<img src="{url}">'), encoding="utf-8")
+    reply.write_text(
+        reply.read_text(encoding="utf-8").replace("{% block body %}", f'{{% block body %}}<img src="{url}">'),
+        encoding="utf-8",
+    )
     with pytest.raises(RefusedURLError, match="已拒绝"):
         render(rendered.loaded, tmp_path / "out", names=("QZ2025-030-reply",), jobs=1, template_dir=templates)
     assert not (tmp_path / "out" / "QZ2025-030-reply.pdf").exists()
@@ -295,10 +330,15 @@ def test_a_non_local_url_in_a_template_is_refused(rendered: Rendered, tmp_path: 
     ids=["no-cjk-font", "no-harfbuzz-subset"],
 )
 def test_a_missing_font_or_subsetter_fails_fast_with_the_fix(
-    monkeypatch: pytest.MonkeyPatch, run: Callable[..., Ran], tmp_path: Path, fonts: list[object], subset: bool, fix: str
+    monkeypatch: pytest.MonkeyPatch,
+    run: Callable[..., Ran],
+    tmp_path: Path,
+    fonts: list[object],
+    subset: bool,
+    fix: str,
 ) -> None:
-    monkeypatch.setattr(letters_module, "zh_fonts", lambda: fonts)
-    monkeypatch.setattr(letters_module, "has_harfbuzz_subset", lambda: subset)
+    monkeypatch.setattr(letters_pdf, "zh_fonts", lambda: fonts)
+    monkeypatch.setattr(letters_pdf, "has_harfbuzz_subset", lambda: subset)
     with pytest.raises(ToolchainError, match=fix):
         check_toolchain()
     ran = run("letters", "2025", "--repo", str(ROOT), "--out", str(tmp_path))
@@ -310,14 +350,42 @@ def test_the_command_renders_the_round_and_skips_what_is_current(
     rendered: Rendered, run: Callable[..., Ran], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    args = ("letters", "2025", "--repo", str(rendered.repo), "--out", str(rendered.out), "--jobs", "2", "--as-of", "2026-01-31")
+    base = rendered.out.parent
+    args = ("letters", "2025", "--repo", str(rendered.repo), "--out", str(base), "--jobs", "2", "--as-of", "2026-01-31")
     first = run(*args)
     assert first.code == 0, first.stderr
     assert f"36 封函件，生成 {36 - len(NAMES)} 封，未变 {len(NAMES)} 封" in first.stdout
     assert run(*args).stdout.count("生成 0 封") == 1
-    assert len(list(rendered.out.glob("*.pdf"))) == 36
+    paths = write_letters(rendered.repo, base, as_of=AS_OF, jobs=1)  # what the site calls: nothing to render
+    assert len(paths) == 36 and all(path.is_file() for path in paths)
+    assert {path.relative_to(base).as_posix() for path in paths} >= {f"2025/{name}.pdf" for name in NAMES}
+    assert sorted(rendered.out.glob("*.pdf")) == sorted(paths)
+
+
+@pytest.mark.parametrize(("on_site", "folder"), [(True, "build/letters"), (False, "dist/letters")])
+def test_letters_go_to_the_site_unless_the_policy_withholds_them(
+    rendered: Rendered, on_site: bool, folder: str
+) -> None:
+    scheme = rendered.loaded.repository.scheme
+    assert scheme is not None
+    policy = dataclasses.replace(scheme.publication, letters_on_site=on_site)
+    repo = Path("/repo")
+    assert default_letters_dir(repo, dataclasses.replace(scheme, publication=policy)) == repo / folder
 
 
 def test_the_command_rejects_an_unknown_round(run: Callable[..., Ran], tmp_path: Path) -> None:
     ran = run("letters", "2031", "--repo", str(ROOT), "--out", str(tmp_path))
     assert ran.code == 2 and "没有轮次 2031" in ran.stderr
+
+
+def test_the_progress_bar_shows_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    master, replica = os.openpty()
+    with open(replica, "w", encoding="utf-8") as terminal, open(tmp_path / "log", "w", encoding="utf-8") as log:
+        for stream in (terminal, log):
+            monkeypatch.setattr(sys, "stderr", stream)
+            with progress_bar(2) as advance:
+                advance("a")
+                advance("b")
+    assert "生成函件" in os.read(master, 4096).decode("utf-8", "replace")
+    assert (tmp_path / "log").read_text(encoding="utf-8") == ""
+    os.close(master)

@@ -350,8 +350,8 @@ def test_a_replacement_scores_instead_of_the_recused_expert(tmp_path: Path) -> N
     def recuse(contents: dict[str, str]) -> None:
         contents["cases/2025/panels.yaml"] = PANELS.replace(
             "recusals: []",
-            "recusals:\n  - {case: QZ2025-001, expert: E0002, ground: 10(1), source: detected, "
-            "evidence: 律所代码相同, replacement: E0003}",
+            "recusals:\n  - {case: QZ2025-001, expert: E0002, ground: 10(4), source: leading_group, "
+            "evidence: 领导小组决定回避, decision: {on: 2025-09-10, decision: 泉法援评〔2025〕4号}, replacement: E0003}",
         )
         text = contents.pop("scoresheets/2025/QZ2025-001/E0002.yaml")
         contents["scoresheets/2025/QZ2025-001/E0003.yaml"] = text.replace("E0002", "E0003")

@@ -42,23 +42,13 @@ from peereval.model import (
     Scheme,
     Source,
 )
-from peereval.rules.draw import (
-    Decisions,
-    Dismissal,
-    Draw,
-    conflicts,
-    draw_panels,
-    draw_review,
-    draw_sample,
-    eligible_pool,
-    normalise_name,
-    rank_key,
-    ranked,
-    sample_size,
-    unfitness,
-    verify_draw,
-)
+from peereval.rules.draw import Draw, draw_panels
+from peereval.rules.draw_verify import verify_draw
 from peereval.rules.panels import scorers
+from peereval.rules.ranking import rank_key, ranked
+from peereval.rules.recusal import Decisions, Dismissal, conflicts, eligible_pool, normalise_name, unfitness
+from peereval.rules.review_draw import draw_review
+from peereval.rules.sample import draw_sample, sample_size
 from tests.minirepo import files, write
 
 DRAWN_ON = date(2025, 9, 10)
@@ -469,8 +459,7 @@ def test_a_detected_conflict_dismissed_by_the_leading_group_is_not_a_recusal(wor
         case=CaseId("QZ2025-001"),
         expert=ExpertId("E0001"),
         ground="10(1)",
-        on=date(2025, 9, 9),
-        decision="泉法援评〔2025〕7号",
+        decision=Decision(on=date(2025, 9, 9), decision="泉法援评〔2025〕7号"),
         reason="同名机构代码录入错误，实为不同律所",
     )
     experts = [world.expert(1, firm_code="QZLF99"), world.expert(2), world.expert(3)]
@@ -484,8 +473,7 @@ def test_only_a_detected_ground_can_be_dismissed(world: World) -> None:
         case=CaseId("QZ2025-001"),
         expert=ExpertId("E0001"),
         ground="10(4)",
-        on=date(2025, 9, 9),
-        decision="x",
+        decision=Decision(on=date(2025, 9, 9), decision="x"),
         reason="y",
     )
     interest = DeclaredInterest(ground="10(4)", case=None, institution_code="QZLF99", description="x")

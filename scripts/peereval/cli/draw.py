@@ -34,21 +34,12 @@ from peereval.load.yaml_strict import load_text
 from peereval.model import CASE_TYPE_LABELS, CaseId, PanelDraw, Repository, RoundRecords, Scheme, Source
 from peereval.problems import PeerevalError, Problem, Severity
 from peereval.publish.files import create_exclusive, write_text_atomic
-from peereval.rules.draw import (
-    ClosedCase,
-    Decisions,
-    Draw,
-    ReviewDraw,
-    Sample,
-    decisions_of,
-    draw_panels,
-    draw_sample,
-    expert_loads,
-    review_draw_for,
-    sample_problems,
-    verify_draw,
-)
+from peereval.rules.draw import Draw, draw_panels, expert_loads
 from peereval.rules.draw_checks import draw_problems
+from peereval.rules.draw_verify import verify_draw
+from peereval.rules.recusal import Decisions, decisions_of
+from peereval.rules.review_draw import ReviewDraw, review_draw_for
+from peereval.rules.sample import ClosedCase, Sample, draw_sample, sample_problems
 
 # --- YAML out: plain where the strict loader reads the same string back, JSON-quoted otherwise ------
 
@@ -208,20 +199,36 @@ def sample(repo: Path, output_format: str, verify: bool, round_id: str) -> int:
     loaded = load_repository(repo)
     records = _round(loaded.repository, round_id)
     seed = _seed(records)
+    if verify:
+        recorded, record_problems = read_sample_record(repo, round_id)
+        return _fail([*record_problems, *verify_sample(repo, loaded, records, recorded)], output_format)
     population = read_population(repo, records.round)
     if any(p.severity is Severity.ERROR for p in population.problems):
         return _fail(population.problems, output_format)
     computed = draw_sample(population.rows, round=records.round, seed=seed, population_sha256=population.sha256)
     recorded, record_problems = read_sample_record(repo, round_id)
-    if verify:
-        rows = {row.case_id: row for row in population.rows}
-        files = {f"cases/{round_id}/{case_id}.yaml": case_id for case_id in computed.picks}
-        unloaded = [p for p in loaded.problems if p.path in files]
-        unreadable = {files[p.path] for p in unloaded}
-        path = sample_record_path(round_id)
-        found = sample_problems(computed, recorded, records=records, rows=rows, path=path, unreadable=unreadable)
-        return _fail([*record_problems, *unloaded, *found], output_format)
     return _write_sample(repo, computed, population, recorded, record_problems, output_format)
+
+
+def verify_sample(repo: Path, loaded: LoadResult, records: RoundRecords, recorded: Sample | None) -> list[Problem]:
+    """Every difference between the round's sample as recomputed from its export and its files (Art. 5).
+
+    The export's own problems come first; with an error in it nothing is
+    recomputed. Case files of the sample that failed to load are reported by
+    the loader and not compared again. Used by ``sample --verify`` and ``check``.
+    """
+    seed = records.round.seed_value
+    population = read_population(repo, records.round)
+    if seed is None or any(p.severity is Severity.ERROR for p in population.problems):
+        return list(population.problems)
+    computed = draw_sample(population.rows, round=records.round, seed=seed, population_sha256=population.sha256)
+    rows = {row.case_id: row for row in population.rows}
+    files = {f"cases/{records.round.id}/{case_id}.yaml": case_id for case_id in computed.picks}
+    unloaded = [p for p in loaded.problems if p.path in files]
+    unreadable = {files[p.path] for p in unloaded}
+    path = sample_record_path(records.round.id)
+    found = sample_problems(computed, recorded, records=records, rows=rows, path=path, unreadable=unreadable)
+    return [*population.problems, *unloaded, *found]
 
 
 def _write_sample(
@@ -300,7 +307,19 @@ def panels_data(draw: Draw) -> dict[str, Any]:
             entry["replacement"] = r.replacement
         recusals.append(entry)
     pool = {name: list(members) for name, members in draw.pool.items()}
-    return {"drawn_on": draw.drawn_on, "seed": draw.seed, "pool": pool, "panels": panels, "recusals": recusals}
+    data = {"drawn_on": draw.drawn_on, "seed": draw.seed, "pool": pool, "panels": panels, "recusals": recusals}
+    if draw.dismissals:
+        data["dismissed"] = [
+            {
+                "case": d.case,
+                "expert": d.expert,
+                "ground": d.ground,
+                "decision": {"on": d.decision.on, "decision": d.decision.decision},
+                "reason": d.reason,
+            }
+            for d in draw.dismissals
+        ]
+    return data
 
 
 def panels_text(repo: Path, draw: Draw) -> str:

@@ -26,13 +26,16 @@ def _register() -> None:
         build,
         calendar,
         check,
+        codeowners,
         draw,
         exclusions,
         init,
         letters,
         new,
         schema,
+        sign,
         signatures,
+        site,
         status,
         verdicts,
     )
@@ -52,8 +55,9 @@ def _register() -> None:
         letters.letters,
         new.new,
         signatures.signatures,
-        signatures.sign,
-        signatures.codeowners,
+        sign.sign,
+        codeowners.codeowners,
+        site.site,
     ):
         cli.add_command(command)
 

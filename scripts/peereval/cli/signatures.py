@@ -9,7 +9,6 @@ not enforced.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import sys
 from dataclasses import dataclass, replace
@@ -18,29 +17,23 @@ from pathlib import Path
 import click
 
 from peereval import gitsign
-from peereval.cli.new import schema_header
-from peereval.cli.params import as_of_option, format_option, repo_option, today_if_none
+from peereval.cli.params import format_option, repo_option
 from peereval.cli.report import REPORTER_BY_NAME, exit_code
 from peereval.cli.tables import render
 from peereval.load.repo import load_repository
 from peereval.model import Repository
-from peereval.problems import PeerevalError, Problem
-from peereval.publish.files import write_text_atomic
+from peereval.problems import Problem
 from peereval.rules import history as h
 from peereval.rules.ownership import (
     EMPTY_REGISTRY,
     Registry,
     State,
     build_registry,
-    fingerprint,
     ownership_map,
-    principals,
     shared_keys,
     stale_signatures,
     unowned,
 )
-from peereval.rules.ownership import codeowners as codeowners_text
-from peereval.rules.panels import scorers
 
 NOT_ENFORCED = (
     "签名未强制执行：未给出 --trust-root（或环境变量 PEEREVAL_TRUST_ROOT），以下签名状态仅供参考，不影响检查结果"
@@ -55,7 +48,6 @@ STATE_CODES = {
     State.STALE: ("E-SIGN-STALE", "签名记录的汇总表 SHA-256 与汇总表现状不符：汇总表签名后又被修改，须重新签名"),
     State.UNTRUSTED: ("E-SIGN-UNTRUSTED", "最近一次修改它的提交在一次未经领导小组签名的登记册修改之后，不予信任"),
 }
-CODEOWNERS = ".github/CODEOWNERS"
 COLUMNS = {"path": "文件", "owner": "所有者", "state": "状态", "commit": "提交", "signer": "签名人", "date": "日期"}
 trust_root_option = click.option(
     "--trust-root",
@@ -168,13 +160,32 @@ def now_utc() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Enforcement:
+    """What ``build`` and ``check`` need from one verification: the problems, and path → state for the
+    verdict's status machine (``round_verdicts(..., signatures=states)``; None when not enforced)."""
+
+    problems: tuple[Problem, ...]
+    states: dict[str, State] | None
+
+
+def enforce_signatures(repo: Path, repository: Repository, *, trust_root: str | None) -> Enforcement:
+    """Verify the signatures from *trust_root* once; without one, a warning that they were not enforced.
+
+    :raises PeerevalError: *trust_root* names no commit, or the clone is shallow.
+    """
+    if trust_root is None:
+        return Enforcement(problems=(Problem("git:HEAD", 0, 0, "W-SIGN-NOT-ENFORCED", NOT_ENFORCED),), states=None)
+    report = signature_report(repo, repository, trust_root=trust_root, now=now_utc())
+    return Enforcement(
+        problems=(*file_problems(report), *report.problems), states={row.path: row.state for row in report.files}
+    )
+
+
 def signature_problems(repo: Path, trust_root: str | None, *, repository: Repository | None = None) -> list[Problem]:
     """What ``peereval check --signatures`` adds: every signature problem, or a warning that none were enforced."""
-    if trust_root is None:
-        return [Problem("git:HEAD", 0, 0, "W-SIGN-NOT-ENFORCED", NOT_ENFORCED)]
     repository = repository if repository is not None else load_repository(repo).repository
-    report = signature_report(repo, repository, trust_root=trust_root, now=now_utc())
-    return [*file_problems(report), *report.problems]
+    return list(enforce_signatures(repo, repository, trust_root=trust_root).problems)
 
 
 def _row(row: h.FileSignature, *, brief: bool = False) -> dict[str, object]:
@@ -221,127 +232,3 @@ def signatures(repo: Path, trust_root: str | None, output_format: str, round_id:
         if notice:
             click.echo(notice, err=True)
     return exit_code(problems) if report.enforced else 0
-
-
-def _relative(repo: Path, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(repo.resolve()).as_posix()
-    except ValueError as error:
-        raise click.BadParameter(f"{path} 不在评估仓库 {repo} 之内", param_hint="PATH") from error
-
-
-def whoami(repo: Path, registry: Registry) -> str:
-    """The person whose key ``git config user.signingkey`` names, by the registry.
-
-    :raises PeerevalError: no key is configured, or the registry does not know it.
-    """
-    setting = gitsign.configured_signing_key(repo)
-    if setting is None:
-        raise PeerevalError(
-            "未配置签名公钥：请先运行 git config user.signingkey ~/.ssh/id_ed25519.pub（见 docs/guide-experts.zh.md）"
-        )
-    key = gitsign.public_key_line(repo, setting)
-    holders = registry.holders_of(fingerprint(key))
-    if len(holders) != 1:
-        found = "、".join(holders) if holders else "没有任何人"
-        raise PeerevalError(f"公钥 {fingerprint(key)} 在登记册中属于{found}；须恰好登记在一人名下才能签名")
-    return holders[0]
-
-
-def _summary_signers(repository: Repository, path: str) -> tuple[str, tuple[str, ...]] | None:
-    """(case, the experts who sign it) when *path* is a summary sheet."""
-    for records in repository.rounds.values():
-        for summaries, review in ((records.summaries, False), (records.review_summaries, True)):
-            for case, summary in summaries.items():
-                if summary.source.path != path:
-                    continue
-                if review:
-                    objection = records.objections.get(case)
-                    group = objection.review_panel if objection is not None else None
-                    return case, group.members if group is not None else ()
-                return case, scorers(records.draw, case) if records.draw is not None else ()
-    return None
-
-
-def signature_text(repo: Path, target: Path, case: str, expert: str, digest: str, on: datetime.date) -> str:
-    return (
-        schema_header(repo, target, "signature")
-        + f"# 汇总表签名：{case}，专家 {expert}\n"
-        + f"summary_sha256: {digest}\nsigned_on: {on.isoformat()}\n"
-    )
-
-
-@click.command()
-@repo_option
-@as_of_option
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def sign(repo: Path, as_of: datetime.date | None, path: Path) -> int:
-    """Sign PATH with a signed commit: one's own scoresheet, or a summary sheet (writes signatures/<me>.yaml)."""
-    relative = _relative(repo, path)
-    repository = load_repository(repo).repository
-    owners = ownership_map(repository)
-    me = whoami(repo, build_registry(repository.scheme, repository.experts.values()))
-    summary = _summary_signers(repository, relative)
-    registry = build_registry(repository.scheme, repository.experts.values())
-    owns = relative in owners and me in principals(owners[relative], registry)
-    if summary is None and not owns:
-        raise PeerevalError(
-            f"{relative} 不归 {me} 所有（所有者：{owners.get(relative, '无：不是需要签名的文件，或未通过 peereval check')}），不能代签"
-        )
-    if not gitsign.is_committed(repo, relative):
-        if not owns:
-            raise PeerevalError(f"{relative} 有未提交的修改，只有其所有者 {owners.get(relative)} 可以提交")
-        gitsign.commit_signed(repo, [relative], f"签名提交：{relative}（{me}）")
-        click.echo(f"已签名提交 {relative}", err=True)
-    if summary is None:
-        return 0
-    case, signers = summary
-    if me not in signers:
-        if owns:
-            return 0
-        raise PeerevalError(f"{me} 不是案件 {case} 专家组成员，不能在其汇总表上签名")
-    target = repo / Path(relative).parent / "signatures" / f"{me}.yaml"
-    digest = hashlib.sha256((repo / relative).read_bytes()).hexdigest()
-    write_text_atomic(target, signature_text(repo, target, case, me, digest, today_if_none(as_of)))
-    signature = target.relative_to(repo).as_posix()
-    gitsign.commit_signed(repo, [signature], f"签名：{case} 汇总表（{me}）")
-    click.echo(f"已签名 {relative}：{signature} 记录 SHA-256 {digest}", err=True)
-    return 0
-
-
-def codeowners_problems(repo: Path, repository: Repository) -> list[Problem]:
-    """``.github/CODEOWNERS`` must be what ``peereval codeowners`` writes."""
-    expected = _codeowners(repository)
-    try:
-        current = (repo / CODEOWNERS).read_text(encoding="utf-8")
-    except OSError:
-        current = None
-    if current == expected:
-        return []
-    return [
-        Problem(
-            CODEOWNERS, 0, 0, "E-SIGN-CODEOWNERS", "CODEOWNERS 与文件归属不一致：请运行 peereval codeowners 重新生成"
-        )
-    ]
-
-
-def _codeowners(repository: Repository) -> str:
-    registry = build_registry(repository.scheme, repository.experts.values())
-    return codeowners_text(ownership_map(repository), registry)
-
-
-@click.command()
-@repo_option
-@click.option(
-    "--check", "check_only", is_flag=True, help="Only check that .github/CODEOWNERS is up to date (exit 1 if not)."
-)
-def codeowners(repo: Path, check_only: bool) -> int:
-    """Write .github/CODEOWNERS from the ownership map (GitHub handles from the registry)."""
-    repository = load_repository(repo).repository
-    if check_only:
-        problems = codeowners_problems(repo, repository)
-        REPORTER_BY_NAME["text"](problems, sys.stdout)
-        return exit_code(problems)
-    write_text_atomic(repo / CODEOWNERS, _codeowners(repository))
-    click.echo(f"已写入 {CODEOWNERS}", err=True)
-    return 0

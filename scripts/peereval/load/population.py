@@ -24,7 +24,7 @@ from peereval.load.schema import Validation
 from peereval.load.yaml_strict import Document, load_text
 from peereval.model import CASE_TYPE_LABELS, CaseId, Period, Round, RoundId
 from peereval.problems import Problem
-from peereval.rules.draw import ClosedCase, Sample, Stratum
+from peereval.rules.sample import ClosedCase, Sample, Stratum
 
 COLUMNS = (
     "case_id",

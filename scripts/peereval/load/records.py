@@ -19,6 +19,7 @@ from peereval.model import (
     Decision,
     DeclaredInterest,
     Designation,
+    Dismissal,
     Escalation,
     Expert,
     ExpertId,
@@ -270,6 +271,17 @@ def build_draw(source: Source, data: Data, round_id: RoundId) -> PanelDraw:
         )
         for index, r in enumerate(data["recusals"])
     )
+    dismissals = tuple(
+        Dismissal(
+            index=index,
+            case=CaseId(d["case"]),
+            expert=ExpertId(d["expert"]),
+            ground=d["ground"],
+            decision=_required_decision(d["decision"]),
+            reason=d["reason"],
+        )
+        for index, d in enumerate(data.get("dismissed", ()))
+    )
     panels_by_case: dict[CaseId, tuple[Panel, ...]] = {}
     for panel in panels:
         for case in panel.cases:
@@ -285,6 +297,7 @@ def build_draw(source: Source, data: Data, round_id: RoundId) -> PanelDraw:
         pool={name: tuple(ExpertId(e) for e in members) for name, members in data.get("pool", {}).items()},
         panels=panels,
         recusals=recusals,
+        dismissals=dismissals,
         panels_by_case=panels_by_case,
         recusals_by_case=recusals_by_case,
     )

@@ -62,6 +62,8 @@ def classify(parts: tuple[str, ...]) -> Place | None:
             return Place("round", round=round_id)
         case ("cases", round_id, "panels.yaml"):
             return Place("panels", round=round_id)
+        case ("cases", round_id, "sample.yaml"):
+            return Place("sample", round=round_id)
         case ("cases", round_id, "objections", _):
             return Place("objection", round=round_id, name=stem)
         case ("cases", round_id, _):
@@ -231,6 +233,7 @@ def _load_one(root: Path, path: str, validation: Validation) -> Loaded:
 _IDENTITY: dict[str, tuple[tuple[str, str], ...]] = {
     "expert": (("id", "name"),),
     "round": (("id", "round"),),
+    "sample": (("round", "round"),),
     "case": (("id", "name"),),
     "objection": (("case", "name"),),
     "indicators": (("id", "name"),),
@@ -274,6 +277,8 @@ _ROUND_BUILDERS: dict[str, Callable[[Source, Any, RoundId, Place], tuple[str, An
 
 def _add(collector: _Collector, document: Document, place: Place) -> None:
     source, data = document.source, document.data
+    if place.kind == "sample":
+        return  # validated here; compared with the export by load.population, which reads the CSV too
     if place.kind == "scheme":
         collector.scheme = records.build_scheme(source, data)
     elif place.kind == "calendar":

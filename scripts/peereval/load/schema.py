@@ -39,6 +39,7 @@ KINDS = (
     "summary",
     "signature",
     "objection",
+    "sample",
 )
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 

@@ -27,6 +27,8 @@ _ASCII_RUN = re.compile(r"[0-9A-Za-z.\-]+")
 _DATE_LINE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\Z")
 TITLE_EM_PER_LINE = 19.5  # the type area (156 mm) holds 20.1 em of 22 pt type; leave a margin for the estimate
 MAX_TITLE_LINES = 4
+# A body line holds 28 characters; the attachment note's name starts after the indent and 附件：.
+ATTACHMENT_NOTE_EM_PER_LINE = 22.5
 # Words of the letters' titles that a line break should not split ("词意完整").
 TITLE_WORDS = (
     "法律援助",

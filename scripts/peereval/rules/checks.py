@@ -14,6 +14,7 @@ from peereval.model import Repository
 from peereval.problems import Problem
 from peereval.rules.deadlines import deadline_problems
 from peereval.rules.draw_checks import draw_problems
+from peereval.rules.draw_verify import verify_draw
 from peereval.rules.evaluation_checks import (
     all_indicator_set_problems,
     evaluation_problems,
@@ -42,6 +43,7 @@ def check_repository(repository: Repository, *, as_of: date) -> Iterator[Problem
         yield from round_setup_problems(records, repository)
         if records.draw is not None:
             yield from draw_problems(records, records.draw, experts=repository.experts, scheme=scheme)
+            yield from verify_draw(records, experts=repository.experts, scheme=scheme)
         yield from evaluation_problems(records, repository, scheme)
         yield from review_problems(records, repository, scheme)
         yield from objection_problems(records, experts=repository.experts, scheme=scheme)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from peereval.model import Case, CaseId, ExpertId, Grade, RoundRecords, Scoresheet
+from peereval.rules.ownership import State
 from peereval.rules.panels import scorers
 from peereval.rules.scoring import MEAN_DECIMALS, mean_total
 
@@ -68,17 +70,30 @@ class CaseVerdict:
     changed_on_review: bool
 
 
-def _signed(records: RoundRecords, case: CaseId, scorers: tuple[ExpertId, ...]) -> bool:
-    """Every scorer's signature file records the SHA-256 of the summary as it stands now."""
+Signatures = Mapping[str, State] | None  # path → signature state when enforced (issue 6); None: not enforced
+
+
+def _signed(records: RoundRecords, case: CaseId, scorers: tuple[ExpertId, ...], signatures: Signatures) -> bool:
+    """Every scorer's signature file records the SHA-256 of the summary as it stands now (Art. 17).
+
+    When signatures are enforced, every scoresheet and every member's signature file
+    must also be validly signed by its owner (a signed commit, see rules/ownership).
+    """
     summary = records.summaries[case]
     return all(
         (signature := records.signatures.get((case, expert))) is not None
         and signature.summary_sha256 == summary.source.sha256
+        and _counts(signatures, signature.source.path)
+        and ((sheet := records.scoresheets.get((case, expert))) is None or _counts(signatures, sheet.source.path))
         for expert in scorers
     )
 
 
-def _first_status(records: RoundRecords, case: CaseId, scorers: tuple[ExpertId, ...]) -> Status:
+def _counts(signatures: Signatures, path: str) -> bool:
+    return signatures is None or signatures.get(path) is State.VALID
+
+
+def _first_status(records: RoundRecords, case: CaseId, scorers: tuple[ExpertId, ...], signatures: Signatures) -> Status:
     sheets = sum((case, expert) in records.scoresheets for expert in scorers)
     summary = records.summaries.get(case)
     if summary is None:
@@ -87,15 +102,19 @@ def _first_status(records: RoundRecords, case: CaseId, scorers: tuple[ExpertId, 
         return Status.SUMMARY if sheets == len(scorers) else Status.SCORING
     if not summary.agreed and summary.escalation is None:
         return Status.ESCALATED
-    return Status.FINAL if _signed(records, case, scorers) else Status.SIGNING
+    return Status.FINAL if _signed(records, case, scorers, signatures) else Status.SIGNING
 
 
-def case_status(records: RoundRecords, case: CaseId, *, as_of: date) -> Status:
-    """The status of *case* on *as_of*; events dated after *as_of* have not happened yet."""
+def case_status(records: RoundRecords, case: CaseId, *, as_of: date, signatures: Signatures = None) -> Status:
+    """The status of *case* on *as_of*; events dated after *as_of* have not happened yet.
+
+    *signatures* (path → state, when enforced) keeps a case short of final until
+    every scoresheet and signature file is validly signed.
+    """
     scorers = _scorers(records, case)
     objection = records.objections.get(case)
     if objection is None or objection.filed_on > as_of:
-        return _first_status(records, case, scorers)
+        return _first_status(records, case, scorers, signatures)
     decision = objection.office_decision
     if decision is None or decision.on > as_of:
         return Status.OBJECTION
@@ -119,7 +138,7 @@ def _item_means(sheets: list[Scoresheet]) -> dict[str, float]:
     }
 
 
-def case_verdict(records: RoundRecords, case: CaseId, *, as_of: date) -> CaseVerdict:
+def case_verdict(records: RoundRecords, case: CaseId, *, as_of: date, signatures: Signatures = None) -> CaseVerdict:
     """The verdict of one case of *records*, as it stands on *as_of*."""
     scorers_ = _scorers(records, case)
     sheets = [records.scoresheets[(case, e)] for e in scorers_ if (case, e) in records.scoresheets]
@@ -139,7 +158,7 @@ def case_verdict(records: RoundRecords, case: CaseId, *, as_of: date) -> CaseVer
         mean_score=summary.mean_score if summary is not None else mean_total(sheets),
         first_grade=first,
         final_grade=final,
-        status=case_status(records, case, as_of=as_of),
+        status=case_status(records, case, as_of=as_of, signatures=signatures),
         reasons=reasons,
         auto_fail=summary.auto_fail if summary is not None else (),
         escalated=summary is not None and summary.escalation is not None,
@@ -147,6 +166,6 @@ def case_verdict(records: RoundRecords, case: CaseId, *, as_of: date) -> CaseVer
     )
 
 
-def round_verdicts(records: RoundRecords, *, as_of: date) -> tuple[CaseVerdict, ...]:
-    """Every case of a round, in case-id order."""
-    return tuple(case_verdict(records, case, as_of=as_of) for case in sorted(records.cases))
+def round_verdicts(records: RoundRecords, *, as_of: date, signatures: Signatures = None) -> tuple[CaseVerdict, ...]:
+    """Every case of a round, in case-id order (*signatures*: see :func:`case_status`)."""
+    return tuple(case_verdict(records, case, as_of=as_of, signatures=signatures) for case in sorted(records.cases))

@@ -1,0 +1,60 @@
+"""``peereval codeowners``: ``.github/CODEOWNERS`` from the ownership map, and the check that it is current."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from peereval.cli.params import repo_option
+from peereval.cli.report import REPORTER_BY_NAME, exit_code
+from peereval.load.repo import load_repository
+from peereval.model import Repository
+from peereval.problems import Problem
+from peereval.publish.files import write_text_atomic
+from peereval.rules.ownership import build_registry, ownership_map
+from peereval.rules.ownership import codeowners as codeowners_text
+
+CODEOWNERS = ".github/CODEOWNERS"
+
+
+def codeowners_problems(repo: Path, repository: Repository, *, only_if_present: bool = False) -> list[Problem]:
+    """``.github/CODEOWNERS`` must be what ``peereval codeowners`` writes.
+
+    With *only_if_present* (``peereval check``), a repository without the file is
+    not asked to have one: CODEOWNERS is opted into by generating it once.
+    """
+    try:
+        current: str | None = (repo / CODEOWNERS).read_text(encoding="utf-8")
+    except OSError:
+        current = None
+    if (current is None and only_if_present) or current == _codeowners(repository):
+        return []
+    return [
+        Problem(
+            CODEOWNERS, 0, 0, "E-SIGN-CODEOWNERS", "CODEOWNERS 与文件归属不一致：请运行 peereval codeowners 重新生成"
+        )
+    ]
+
+
+def _codeowners(repository: Repository) -> str:
+    registry = build_registry(repository.scheme, repository.experts.values())
+    return codeowners_text(ownership_map(repository), registry)
+
+
+@click.command()
+@repo_option
+@click.option(
+    "--check", "check_only", is_flag=True, help="Only check that .github/CODEOWNERS is up to date (exit 1 if not)."
+)
+def codeowners(repo: Path, check_only: bool) -> int:
+    """Write .github/CODEOWNERS from the ownership map (GitHub handles from the registry)."""
+    repository = load_repository(repo).repository
+    if check_only:
+        problems = codeowners_problems(repo, repository)
+        REPORTER_BY_NAME["text"](problems, sys.stdout)
+        return exit_code(problems)
+    write_text_atomic(repo / CODEOWNERS, _codeowners(repository))
+    click.echo(f"已写入 {CODEOWNERS}", err=True)
+    return 0
