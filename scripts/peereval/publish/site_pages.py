@@ -64,6 +64,8 @@ def _filters() -> dict[str, Callable[..., Any]]:
         "score": lambda x: "—" if x is None else f"{x:.2f}",
         "percent": charts.percent,
         "id": _identifier,
+        # Jinja's own join escapes for HTML only and marks the result safe, which would skip the Markdown escaping.
+        "join": lambda items, separator="": Markup(separator).join(escape_text(item) for item in items),
     }
 
 
