@@ -27,11 +27,11 @@ $(SYSTEM_STAMP): tools/install-system-deps.sh | $(STAMP)
 	touch $@
 
 # The demo as a real evaluation repository with a signed history (tools/demo_history.py), built with
-# signatures enforced from its trust root; one stale signature is there on purpose (exit 1 = problems shown).
+# signatures enforced from its trust root: verdicts, letters and the site in build/demo-repo/. One stale
+# signature is there on purpose: its case is held back from the letters and the site, and listed.
 demo: setup
 	$(BIN)/python tools/demo_history.py --out build/demo-repo
-	$(BIN)/peereval build --repo build/demo-repo
-	$(BIN)/peereval signatures --repo build/demo-repo --trust-root trust-root; test $$? -le 1
+	$(BIN)/peereval build --repo build/demo-repo --trust-root trust-root
 
 check: setup
 	$(BIN)/peereval check

@@ -6,6 +6,7 @@ exactly the expected problem appears at exactly the expected place.
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
 from pathlib import Path
 
@@ -162,6 +163,17 @@ def files() -> dict[str, str]:
         "scoresheets/2025/QZ2025-002/E0002.yaml": scoresheet("QZ2025-002", "E0002", 30, 41),
         "scoresheets/2025/QZ2025-002/summary.yaml": summary("QZ2025-002", "pass", 70.5),
     }
+
+
+def signed(contents: dict[str, str], *cases: str) -> dict[str, str]:
+    """*contents* with every panel member's signature of the summary of *cases* (default: every summary, Art. 17)."""
+    for case_id in cases or sorted(p.split("/")[2] for p in contents if p.endswith("/summary.yaml")):
+        digest = hashlib.sha256(contents[f"scoresheets/2025/{case_id}/summary.yaml"].encode("utf-8")).hexdigest()
+        for expert_id in ("E0001", "E0002"):
+            contents[f"scoresheets/2025/{case_id}/signatures/{expert_id}.yaml"] = (
+                f"summary_sha256: {digest}\nsigned_on: 2025-10-26\n"
+            )
+    return contents
 
 
 def write(root: Path, contents: dict[str, str]) -> Path:

@@ -183,13 +183,17 @@ CODES: Mapping[str, Code] = {
     "E-DRAW-PANEL-MISSING": Code("9", "a panel the recomputed draw forms is missing"),
     "E-DRAW-PANEL-UNEXPECTED": Code("9", "a random panel the recomputed draw does not form"),
     "E-DRAW-CASES": Code("9", "a panel's cases differ from the recomputed assignment"),
-    "E-DRAW-MEMBER": Code("9", "a member the recomputed draw does not give (ineligible, over the cap, ranked too high)"),
+    "E-DRAW-MEMBER": Code(
+        "9", "a member the recomputed draw does not give (ineligible, over the cap, ranked too high)"
+    ),
     "E-DRAW-MEMBER-MISSING": Code("9", "a member the recomputed draw gives is missing"),
     "E-DRAW-WRITER": Code("17", "the designated writer differs from the draw's rule"),
     "E-DRAW-POOL": Code("9", "a recorded candidate list differs from the recomputed one"),
     "E-DRAW-UNAVAILABLE": Code("9", "a designated member unavailable on the draw date"),
     "E-ART9-DESIGNATED-NOT-DIFFICULT": Code("9", "a designated panel evaluates a case not marked difficult"),
-    "E-DRAW-RECUSAL-MISSING": Code("10", "a conflict the draw detects or the expert declared, not recorded as a recusal"),
+    "E-DRAW-RECUSAL-MISSING": Code(
+        "10", "a conflict the draw detects or the expert declared, not recorded as a recusal"
+    ),
     "E-DRAW-RECUSAL-UNEXPECTED": Code("10", "a recorded recusal with no ground in the data or decisions"),
     "E-DRAW-RECUSAL": Code("10", "a recusal's ground or source differs from the recomputed one"),
     "E-DRAW-REPLACEMENT": Code("10", "a replacement differs from the recomputed replacement draw"),

@@ -153,7 +153,9 @@ def test_exclusions_list_the_failed_handler_and_the_barred_expert_as_json(run: R
 def test_exclusions_as_csv_have_one_row_each(run: Run, tmp_path: Path) -> None:
     ran = run("exclusions", "--repo", str(repository(tmp_path, fail=True)), "--as-of", "2025-12-20", "--format", "csv")
     lines = ran.stdout.splitlines()
-    assert lines[0] == "\ufeffkind,id,name,institution,round,case,article,ground,start,end,status"  # BOM for spreadsheets
+    assert (
+        lines[0] == "\ufeffkind,id,name,institution,round,case,article,ground,start,end,status"
+    )  # BOM for spreadsheets
     assert [line.split(",")[0] for line in lines[1:]] == ["handler", "barred"]
 
 

@@ -213,7 +213,7 @@ def hostile_minirepo(root: Path, reasons: str) -> Path:
     contents["scoresheets/2025/QZ2025-001/summary.yaml"] = minirepo.summary(
         "QZ2025-001", "excellent", 91.5, json.dumps(reasons, ensure_ascii=False)
     )
-    return minirepo.write(root, contents)
+    return minirepo.write(root, minirepo.signed(contents))
 
 
 HOSTILE = '<script>alert("x")</script> <b>粗体</b> [点我](https://example.com/x) **重点** <img src=x onerror=alert(1)>'
@@ -255,7 +255,7 @@ def pdf(text: str) -> bytes:
 
 @pytest.mark.article("18")
 def test_published_letters_are_linked_and_scanned_as_text(tmp_path: Path) -> None:
-    repo = minirepo.write(tmp_path, minirepo.files())
+    repo = minirepo.write(tmp_path, minirepo.signed(minirepo.files()))
     letters = repo / "build" / "letters" / "2025"
     letters.mkdir(parents=True)
     (letters / "QZ2025-001-conclusion.pdf").write_bytes(pdf("评估结论反馈函"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import textwrap
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from peereval.load.repo import load_repository
 from peereval.model import CaseId, Grade, RoundId, RoundRecords
 from peereval.rules.stats import group_stats
 from peereval.rules.verdict import Status, case_status, case_verdict, final_grade
+from tests import minirepo
 from tests.minirepo import files, write
 
 CASE = CaseId("QZ2025-002")
@@ -36,12 +36,7 @@ SUMMARY = "scoresheets/2025/QZ2025-002/summary.yaml"
 
 
 def signed(contents: dict[str, str]) -> dict[str, str]:
-    digest = hashlib.sha256(contents[SUMMARY].encode("utf-8")).hexdigest()
-    for expert in ("E0001", "E0002"):
-        contents[f"scoresheets/2025/QZ2025-002/signatures/{expert}.yaml"] = (
-            f"summary_sha256: {digest}\nsigned_on: 2025-10-26\n"
-        )
-    return contents
+    return minirepo.signed(contents, "QZ2025-002")
 
 
 def objection(**fields: str) -> str:

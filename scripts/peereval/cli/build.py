@@ -1,6 +1,11 @@
-"""``peereval build``: the main job — check, then everything that publishes.
+"""``peereval build``: the main job — check, then verdicts, letters and the site.
 
-No site and no letter is made from data that fails the check.
+No verdict file, letter or page is made from data that fails the check. With a
+trust root the signed commits are verified once and the result serves every
+stage: a case whose sheets are not all validly signed (Art. 16, 17) is held back
+from the letters and the site and listed, while a break in the history's
+integrity (a registry change no leader signed, a rewritten merge, a date that
+goes backwards) stops the build like a data error.
 """
 
 from __future__ import annotations
@@ -12,24 +17,84 @@ from pathlib import Path
 import click
 
 from peereval.cli.check import run_check
+from peereval.cli.letters import progress_bar
 from peereval.cli.params import as_of_option, repo_option, today_if_none
 from peereval.cli.report import exit_code, report_text
+from peereval.cli.signatures import STATE_CODES, Enforcement, enforce_signatures, trust_root_option
+from peereval.cli.site import report_site
+from peereval.cli.tables import render
+from peereval.cli.verdicts import VERDICT_COLUMNS, verdict_row
+from peereval.load.repo import LoadResult, load_repository
+from peereval.problems import problem_sort_key
+from peereval.publish.files import write_text_atomic
+from peereval.publish.letters import LetterInputError, write_repository_letters
+from peereval.publish.letters_pdf import check_toolchain
+from peereval.publish.site import SitePaths, build_site
+from peereval.rules.verdict import round_verdicts
 
-# Stages that later work adds (verdicts, letters, site); named here so that the
-# build says plainly what it did not do.
-PENDING_STAGES = ("verdicts（评估结论汇总）", "letters（PDF 反馈函）", "site（公示网站）")
+# Signature states that only keep a case short of final; every other signature problem is a broken history.
+HOLDING_BACK = frozenset(code for code, _ in STATE_CODES.values())
+
+
+def write_verdicts(repo: Path, loaded: LoadResult, *, as_of: datetime.date, enforcement: Enforcement) -> Path:
+    """The verdicts of every round, for staff, as ``build/verdicts.json`` and ``.csv`` (never published)."""
+    rows = [
+        verdict_row(records.round.id, verdict)
+        for records in loaded.repository.rounds.values()
+        for verdict in round_verdicts(records, as_of=as_of, signatures=enforcement.states)
+    ]
+    folder = repo / "build"
+    for output_format in ("json", "csv"):
+        write_text_atomic(folder / f"verdicts.{output_format}", render(rows, VERDICT_COLUMNS, output_format))
+    pending = sum(row["status"] == "signing" for row in rows)
+    click.echo(
+        f"评估结论汇总：{len(rows)} 件案件 → {folder / 'verdicts.json'}、verdicts.csv"
+        + (f"（{pending} 件签名未全部有效，暂不通知、不公示）" if pending else "")
+    )
+    return folder
+
+
+def write_letters(repo: Path, loaded: LoadResult, *, as_of: datetime.date, enforcement: Enforcement) -> int:
+    try:
+        results = write_repository_letters(
+            repo, as_of=as_of, loaded=loaded, progress=progress_bar, signatures=enforcement.states
+        )
+    except LetterInputError as error:
+        click.echo(str(error), err=True)
+        return 1
+    for result in results:
+        outcome = result.outcome
+        click.echo(
+            f"函件 {result.round}：{len(result.paths)} 封，生成 {len(outcome.rendered)} 封，"
+            f"未变 {len(outcome.skipped)} 封 → {result.folder}"
+        )
+    return 0
 
 
 @click.command()
 @repo_option
 @as_of_option
-def build(repo: Path, as_of: datetime.date | None) -> int:
-    """Check the data, then build what is published; stops on any check error."""
-    problems = run_check(repo, as_of=today_if_none(as_of))
-    report_text(problems, sys.stdout)
-    if exit_code(problems):
+@trust_root_option
+def build(repo: Path, as_of: datetime.date | None, trust_root: str | None) -> int:
+    """Check the data, then write the verdicts, the letters and the site; stops on any check error."""
+    day = today_if_none(as_of)
+    check_toolchain()  # fail fast, before any work, when the letters cannot be rendered
+    loaded = load_repository(repo)
+    enforcement = enforce_signatures(repo, loaded.repository, trust_root=trust_root)
+    blocking = run_check(repo, as_of=day, loaded=loaded) + [
+        p for p in enforcement.problems if p.code not in HOLDING_BACK
+    ]
+    report_text(blocking, sys.stdout)
+    if exit_code(blocking):
         click.echo("数据检查未通过：未生成任何公开内容", err=True)
         return 1
-    for stage in PENDING_STAGES:
-        click.echo(f"跳过 {stage}：本版本尚未提供", err=True)
-    return 0
+    held = [p for p in enforcement.problems if p.code in HOLDING_BACK]
+    if held:
+        click.echo("以下文件的签名不成立，所涉案件暂不通知、不公示：", err=True)
+        for problem in sorted(held, key=problem_sort_key):
+            click.echo(problem.as_text(), err=True)
+    write_verdicts(repo, loaded, as_of=day, enforcement=enforcement)
+    if write_letters(repo, loaded, as_of=day, enforcement=enforcement):
+        return 1
+    paths = SitePaths.for_repo(repo)
+    return report_site(build_site(paths, as_of=day, loaded=loaded, signatures=enforcement.files), paths)

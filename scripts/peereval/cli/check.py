@@ -28,14 +28,15 @@ def run_check(
     paths: Sequence[str] = (),
     signatures: bool = False,
     trust_root: str | None = None,
+    loaded: LoadResult | None = None,
 ) -> list[Problem]:
-    """Load *repo* and apply every rule; with *paths*, keep what concerns them.
+    """Load *repo* (unless *loaded* is given) and apply every rule; with *paths*, keep what concerns them.
 
     With *signatures* (or a *trust_root*), also verify the signed commits from
     *trust_root*; without a trust root that adds a warning that they were not
     enforced. ``.github/CODEOWNERS``, when present, must match the ownership map.
     """
-    loaded = load_repository(repo)
+    loaded = loaded or load_repository(repo)
     problems = loaded.problems + list(check_repository(loaded.repository, as_of=as_of))
     problems += [p for p in _sample_problems(repo, loaded) if p not in loaded.problems]
     problems += codeowners_problems(repo, loaded.repository, only_if_present=True)

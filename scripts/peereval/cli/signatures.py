@@ -162,11 +162,16 @@ def now_utc() -> datetime.datetime:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Enforcement:
-    """What ``build`` and ``check`` need from one verification: the problems, and path → state for the
-    verdict's status machine (``round_verdicts(..., signatures=states)``; None when not enforced)."""
+    """What ``build`` and ``check`` need from one verification: the problems, and every owned file's
+    verified signature by path (None when not enforced), for the status machine and the site."""
 
     problems: tuple[Problem, ...]
-    states: dict[str, State] | None
+    files: dict[str, h.FileSignature] | None
+
+    @property
+    def states(self) -> dict[str, State] | None:
+        """path → state, for ``rules.verdict.round_verdicts(..., signatures=…)``; None when not enforced."""
+        return {path: row.state for path, row in self.files.items()} if self.files is not None else None
 
 
 def enforce_signatures(repo: Path, repository: Repository, *, trust_root: str | None) -> Enforcement:
@@ -175,10 +180,10 @@ def enforce_signatures(repo: Path, repository: Repository, *, trust_root: str | 
     :raises PeerevalError: *trust_root* names no commit, or the clone is shallow.
     """
     if trust_root is None:
-        return Enforcement(problems=(Problem("git:HEAD", 0, 0, "W-SIGN-NOT-ENFORCED", NOT_ENFORCED),), states=None)
+        return Enforcement(problems=(Problem("git:HEAD", 0, 0, "W-SIGN-NOT-ENFORCED", NOT_ENFORCED),), files=None)
     report = signature_report(repo, repository, trust_root=trust_root, now=now_utc())
     return Enforcement(
-        problems=(*file_problems(report), *report.problems), states={row.path: row.state for row in report.files}
+        problems=(*file_problems(report), *report.problems), files={row.path: row for row in report.files}
     )
 
 

@@ -32,7 +32,7 @@ from peereval.publish.letter_models import (
     ReviewBody,
 )
 from peereval.publish.views import HandlerLetter, PublicCase, handler_letter, public_case
-from peereval.rules.verdict import CaseVerdict, Status, round_verdicts
+from peereval.rules.verdict import CaseVerdict, Signatures, round_verdicts
 
 LETTER_FIELDS: tuple[tuple[str, str], ...] = (
     ("round", "/notified_on"),
@@ -50,7 +50,6 @@ LETTER_FIELDS: tuple[tuple[str, str], ...] = (
     ("objection", "/notified_on"),
 )
 NOTICE_ADDRESSEE = "各县（市、区）司法局、泉州台商投资区综治工作办，各法律援助承办机构"
-NOT_CONCLUDED = frozenset({Status.DRAWN, Status.SCORING, Status.SUMMARY, Status.ESCALATED, Status.SIGNING})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -213,7 +212,7 @@ def notice_letter(context: _Context, verdicts: Sequence[CaseVerdict]) -> Letter 
     published = records.round.published
     if published is None:
         return None
-    concluded = [v for v in verdicts if _is_concluded(v)]
+    concluded = [v for v in verdicts if v.is_concluded]
     cases = tuple(context.case(v) for v in concluded)
     attachment = f"{records.round.title}结果一览表"
     counts = tuple(GradeCount(label=GRADE_LABELS[g], count=sum(v.first_grade is g for v in concluded)) for g in Grade)
@@ -248,15 +247,11 @@ def notice_letter(context: _Context, verdicts: Sequence[CaseVerdict]) -> Letter 
     return context.letter(LetterKind.NOTICE, None, head, body)
 
 
-def _is_concluded(verdict: CaseVerdict) -> bool:
-    return verdict.first_grade is not None and verdict.status not in NOT_CONCLUDED
-
-
 def _case_letters(context: _Context, verdict: CaseVerdict) -> list[Letter | None]:
     records = context.records
     notified = records.round.notified_on or records.round.published
     letters: list[Letter | None] = []
-    if notified is not None and _is_concluded(verdict):
+    if notified is not None and verdict.is_concluded:
         letters.append(conclusion_letter(context, verdict, notified))
     objection = records.objections.get(verdict.case.id)
     if objection is not None:
@@ -271,13 +266,17 @@ def round_letters(
     indicator_sets: Mapping[IndicatorSetId, IndicatorSet],
     calendar: WorkCalendar,
     as_of: date,
+    signatures: Signatures = None,
 ) -> tuple[Letter, ...]:
     """Every letter of the round dated on or before *as_of*, numbered in issue order.
+
+    A case gets its conclusion letter once it is concluded: with *signatures*
+    enforced, only when every sheet of it is validly signed (Art. 17).
 
     :raises UnknownYearError: when a deadline reaches a year the calendar does not know.
     """
     context = _Context(records=records, scheme=scheme, indicator_sets=indicator_sets, calendar=calendar)
-    verdicts = round_verdicts(records, as_of=as_of)
+    verdicts = round_verdicts(records, as_of=as_of, signatures=signatures)
     found = [notice_letter(context, verdicts), *(letter for v in verdicts for letter in _case_letters(context, v))]
     issued = [letter for letter in found if letter is not None and letter.head.dated <= as_of]
     return number_letters(issued, prefix=scheme.document_prefix, notice_number=records.round.document_number)

@@ -46,6 +46,7 @@ from peereval.publish.letter_views import round_letters
 from peereval.publish.letters_manifest import is_current, letter_digest, read_manifest, shared_inputs, write_manifest
 from peereval.publish.letters_pdf import Job, check_toolchain, default_jobs, run_jobs
 from peereval.publish.privacy import Leak, find_leaks
+from peereval.rules.verdict import Signatures
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 BEIJING = timezone(timedelta(hours=8))
@@ -234,6 +235,7 @@ def repository_batches(
     rounds: Sequence[str],
     template_dir: Path,
     epoch: int | None,
+    signatures: Signatures = None,
 ) -> list[tuple[str, Batch]]:
     """The letters of each round of *rounds* as HTML for ``out/<round>/``, all scanned before any is written.
 
@@ -257,6 +259,7 @@ def repository_batches(
             indicator_sets=repository.indicator_sets,
             calendar=calendar,
             as_of=as_of,
+            signatures=signatures,
         )
         batch = prepare_letters(issued, target / round_id, template_dir=template_dir, secrets=secrets, epoch=epoch)
         batches.append((round_id, batch))
@@ -272,10 +275,12 @@ def write_repository_letters(
     loaded: LoadResult | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    signatures: Signatures = None,
 ) -> tuple[RoundResult, ...]:
     """Every letter of *rounds* (default: all) of *repo* on *as_of*, into ``out/<round>/<name>.pdf``.
 
-    *out* defaults to :func:`default_letters_dir`; *loaded* saves loading *repo* again.
+    *out* defaults to :func:`default_letters_dir`; *loaded* saves loading *repo* again;
+    *signatures* (path → state, when enforced) holds back the letters of cases not validly signed.
     :raises ToolchainError: without a Chinese font or HarfBuzz subsetting (exit 2).
     :raises LetterInputError: when the records have errors or a letter would leak (exit 1; nothing written).
     """
@@ -284,7 +289,14 @@ def write_repository_letters(
     template_dir = default_template_dir(repo)
     chosen = list(loaded.repository.rounds) if rounds is None else list(rounds)
     batches = repository_batches(
-        loaded, out, repo=repo, as_of=as_of, rounds=chosen, template_dir=template_dir, epoch=source_date_epoch()
+        loaded,
+        out,
+        repo=repo,
+        as_of=as_of,
+        rounds=chosen,
+        template_dir=template_dir,
+        epoch=source_date_epoch(),
+        signatures=signatures,
     )
     return tuple(
         RoundResult(

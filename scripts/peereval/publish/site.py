@@ -38,6 +38,7 @@ from peereval.publish.files import write_bytes_atomic
 from peereval.publish.privacy import Leak, find_leaks
 from peereval.publish.site_pages import render_docs
 from peereval.publish.site_views import SiteModel, site_model
+from peereval.rules.history import FileSignature
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 # A reference that makes a browser fetch from another host: src/href/srcset/action/poster/data/content
@@ -249,6 +250,21 @@ class SiteResult:
         return self.site is not None
 
 
+def site_navigation(model: SiteModel) -> list[dict[str, Any]]:
+    """The navigation MkDocs shows: home, the rounds' notices (newest first), the scheme, the open data.
+
+    Computed from the model so that a new round appears without editing mkdocs.yml, in
+    an order that reads well rather than MkDocs' alphabetical one; case pages stay out.
+    """
+    notices = [{f"{view.id} 评估结果通报": f"{view.id}.md"} for view in reversed(model.rounds)]
+    return [
+        {"首页": "index.md"},
+        *([{"评估结果通报": notices}] if notices else []),
+        {"评估方案": [{"中文原文": "scheme.md"}, {"English reading": "scheme-en.md"}]},
+        {"公开数据": "data.md"},
+    ]
+
+
 def letter_files(letters_dir: Path) -> dict[str, Path]:
     """The letter PDFs the letters command made, as ``<round>/<stem>`` → file."""
     found = sorted(letters_dir.glob("*/*.pdf")) if letters_dir.is_dir() else []
@@ -264,19 +280,28 @@ def published_letters(model: SiteModel, letters: Mapping[str, Path]) -> dict[str
     return files
 
 
-def build_site(paths: SitePaths, *, as_of: date, loaded: LoadResult | None = None) -> SiteResult:
+def build_site(
+    paths: SitePaths,
+    *,
+    as_of: date,
+    loaded: LoadResult | None = None,
+    signatures: Mapping[str, FileSignature] | None = None,
+) -> SiteResult:
     """Render, build, scan and publish the site of *paths.repo* as it stands on *as_of*.
 
     This is the one call ``peereval site`` and ``peereval build`` make; *loaded* saves
-    loading the repository again (``peereval build`` has loaded it for the check).
+    loading the repository again (``peereval build`` has loaded it for the check);
+    *signatures* are the verified signatures by path (None: not verified, and the pages say so).
     :raises PeerevalError: on environment errors (no scheme, no MkDocs configuration, no pdftotext).
     """
     loaded = loaded or load_repository(paths.repo)
     calendar = build_work_calendar(loaded.repository.calendar)
     letters = letter_files(paths.letters_dir)
-    model = site_model(loaded.repository, calendar, as_of=as_of, letters=letters)
+    model = site_model(loaded.repository, calendar, as_of=as_of, letters=letters, signatures=signatures)
     paths.docs_dir.mkdir(parents=True, exist_ok=True)
     config = load_mkdocs_config(paths.config_file, docs_dir=paths.docs_dir, site_dir=paths.staging_dir)
+    if not config.nav:  # a navigation written in mkdocs.yml wins
+        config.nav = site_navigation(model)
     files = render_docs(model, paths.templates, directory_urls=bool(config.use_directory_urls))
     files.update(published_letters(model, letters))
     docs = sync_tree(paths.docs_dir, files)

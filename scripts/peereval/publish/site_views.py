@@ -7,21 +7,44 @@ are published on the day of the build; a case once it has a final grade.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from peereval.calendar import WorkCalendar
-from peereval.model import CASE_TYPE_LABELS, GRADE_LABELS, CaseId, Repository, RoundRecords, Scheme
+from peereval.model import (
+    CASE_TYPE_LABELS,
+    GRADE_LABELS,
+    CaseId,
+    Repository,
+    RoundRecords,
+    Scheme,
+    Scoresheet,
+    Signature,
+    Summary,
+)
 from peereval.problems import PeerevalError
 from peereval.publish import charts
-from peereval.publish.views import PublicCase, objection_deadline, public_case
-from peereval.rules.verdict import round_verdicts
+from peereval.publish.views import PublicCase, expert_label, objection_deadline, public_case
+from peereval.rules.history import FileSignature, china_day
+from peereval.rules.ownership import LEADING_GROUP, State
+from peereval.rules.verdict import CaseVerdict, round_verdicts
 
 GROUND_LABELS = {
     "22(1)": "第二十二条第（一）项：评估专家组的组成或评估程序违反方案规定",
     "22(2)": "第二十二条第（二）项：非因承办人、承办机构原因遗漏足以影响公正评估的相关材料",
     "22(3)": "第二十二条第（三）项：评估专家在评估该案时有收受贿赂、徇私舞弊等行为",
+}
+SIGNATURE_STATE_LABELS = {
+    State.VALID: "有效",
+    State.UNSIGNED: "未签名",
+    State.WRONG_SIGNER: "非本人签名",
+    State.UNKNOWN_KEY: "公钥未登记",
+    State.EXPIRED: "公钥不在有效期内",
+    State.REVOKED: "公钥已吊销",
+    State.BAD_SIGNATURE: "签名无法核验",
+    State.STALE: "汇总表签名后被修改，须重新签名",
+    State.UNTRUSTED: "不予信任",
 }
 # The file stems the letters command gives the PDFs (publish/letter_views.py: "<case>-<kind>").
 CONCLUSION_SUFFIX = "-conclusion"
@@ -41,6 +64,16 @@ class ObjectionView:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SignatureView:
+    """Who signed one sheet of a case, and when (Art. 16, 17): experts are named as in the letters (专家一 …)."""
+
+    document: str  # 评估表 / 评估结果汇总表 / 汇总表签名
+    signer: str
+    state: str
+    signed_on: date | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RoundView:
     """One published round: its notice and its case pages."""
 
@@ -54,6 +87,7 @@ class RoundView:
     objections: tuple[ObjectionView, ...]
     letters: frozenset[str]  # case ids whose conclusion letter (PDF) is published with the site
     notice_letter: bool  # the notice (通报) as the PDF the letters command made
+    signatures: Mapping[str, tuple[SignatureView, ...]]  # case id → its sheets' signatures; empty when not verified
 
     @property
     def overall(self) -> charts.Row:
@@ -88,6 +122,7 @@ class SiteModel:
     office_address: str | None
     rounds: tuple[RoundView, ...]  # published rounds, oldest first
     unpublished: tuple[str, ...]  # ids of rounds not yet published on the day of the build
+    signatures_verified: bool  # the build verified the signed commits (a trust root was given)
 
     def trend(self) -> charts.Distribution:
         return charts.Distribution(
@@ -117,18 +152,59 @@ def _objection(records: RoundRecords, case: PublicCase, as_of: date) -> Objectio
     )
 
 
+def _signature_views(
+    records: RoundRecords, verdict: CaseVerdict, signatures: Mapping[str, FileSignature]
+) -> tuple[SignatureView, ...]:
+    """The summary and each scorer's scoresheet and summary signature, with the verified state of each."""
+    case = verdict.case.id
+    labels = {expert: expert_label(index) for index, expert in enumerate(verdict.scorers)} | {
+        LEADING_GROUP: "评估领导小组"
+    }
+    sheets: list[tuple[str, Summary | Scoresheet | Signature | None]] = [
+        ("评估结果汇总表", records.summaries.get(case))
+    ]
+    for expert in verdict.scorers:
+        sheets += [
+            ("评估表", records.scoresheets.get((case, expert))),
+            ("汇总表签名", records.signatures.get((case, expert))),
+        ]
+    views = []
+    for document, record in sheets:
+        signed = signatures.get(record.source.path) if record is not None else None
+        if signed is not None:
+            views.append(
+                SignatureView(
+                    document=document,
+                    signer=labels.get(signed.owner, "—"),
+                    state=SIGNATURE_STATE_LABELS[signed.state],
+                    signed_on=china_day(signed.time) if signed.time is not None else None,
+                )
+            )
+    return tuple(views)
+
+
 def round_view(
-    records: RoundRecords, scheme: Scheme, calendar: WorkCalendar, *, as_of: date, letters: frozenset[str]
+    records: RoundRecords,
+    scheme: Scheme,
+    calendar: WorkCalendar,
+    *,
+    as_of: date,
+    letters: frozenset[str],
+    signatures: Mapping[str, FileSignature] | None = None,
 ) -> RoundView:
     """The published view of one round on *as_of*; its cases come from :func:`views.public_case`.
 
     *letters* holds the stems of the round's letter PDFs that exist; a case's conclusion
     letter is linked only where ``publication.letters_on_site`` allows (Art. 18).
+    *signatures* (path → verified signature, when enforced) keeps a case off the site
+    until all of its sheets are validly signed (Art. 17), and is shown on its page.
     """
     published = records.round.published
     assert published is not None
-    verdicts = round_verdicts(records, as_of=as_of)
-    cases = tuple(public_case(v, records, scheme) for v in verdicts if v.final_grade is not None)
+    states = {path: signed.state for path, signed in signatures.items()} if signatures is not None else None
+    verdicts = round_verdicts(records, as_of=as_of, signatures=states)
+    shown = [v for v in verdicts if v.is_concluded and v.final_grade is not None]
+    cases = tuple(public_case(v, records, scheme) for v in shown)
     objections = tuple(o for c in cases if (o := _objection(records, c, as_of)) is not None)
     return RoundView(
         id=records.round.id,
@@ -143,15 +219,22 @@ def round_view(
         if scheme.publication.letters_on_site
         else frozenset(),
         notice_letter=records.round.id + NOTICE_SUFFIX in letters,
+        signatures={v.case.id: _signature_views(records, v, signatures) for v in shown} if signatures else {},
     )
 
 
 def site_model(
-    repository: Repository, calendar: WorkCalendar, *, as_of: date, letters: Iterable[str] = ()
+    repository: Repository,
+    calendar: WorkCalendar,
+    *,
+    as_of: date,
+    letters: Iterable[str] = (),
+    signatures: Mapping[str, FileSignature] | None = None,
 ) -> SiteModel:
     """The view of the whole site on *as_of*; a round appears once its results are published.
 
-    *letters* names the letter PDFs that exist, as ``<round>/<stem>`` (``2025/QZ2025-001-conclusion``).
+    *letters* names the letter PDFs that exist, as ``<round>/<stem>`` (``2025/QZ2025-001-conclusion``);
+    *signatures* are the verified signatures by path, None when they were not verified.
     :raises PeerevalError: without a valid scheme.yaml.
     """
     scheme = repository.scheme
@@ -162,7 +245,8 @@ def site_model(
     for round_id, records in sorted(repository.rounds.items()):
         if records.round.published is not None and records.round.published <= as_of:
             mine = frozenset(name.split("/", 1)[1] for name in found if name.startswith(f"{round_id}/"))
-            published.append(round_view(records, scheme, calendar, as_of=as_of, letters=mine))
+            view = round_view(records, scheme, calendar, as_of=as_of, letters=mine, signatures=signatures)
+            published.append(view)
         else:
             unpublished.append(round_id)
     return SiteModel(
@@ -171,4 +255,5 @@ def site_model(
         office_address=scheme.publication.office_address,
         rounds=tuple(published),
         unpublished=tuple(unpublished),
+        signatures_verified=signatures is not None,
     )

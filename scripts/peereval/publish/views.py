@@ -149,6 +149,11 @@ def public_case(verdict: CaseVerdict, records: RoundRecords, scheme: Scheme) -> 
 CHINESE_ORDINALS = "一二三四五六七八九十"
 
 
+def expert_label(index: int) -> str:
+    """专家一, 专家二 …: how letters and the site name the *index*-th scorer of a case (experts stay anonymous)."""
+    return f"专家{CHINESE_ORDINALS[index] if index < len(CHINESE_ORDINALS) else index + 1}"
+
+
 def objection_deadline(records: RoundRecords, scheme: Scheme, calendar: WorkCalendar) -> date | None:
     """Art. 20: the last day to object, ``objection_window`` working days after publication."""
     published = records.round.published
@@ -176,7 +181,7 @@ def handler_letter(
     )
     comments = tuple(
         ExpertComment(
-            label=f"专家{CHINESE_ORDINALS[index] if index < 10 else index + 1}",
+            label=expert_label(index),
             comments=sheet.comments,
             total=sum(sheet.scores.values()),
         )

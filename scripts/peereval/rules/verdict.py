@@ -69,6 +69,14 @@ class CaseVerdict:
     escalated: bool
     changed_on_review: bool
 
+    @property
+    def is_concluded(self) -> bool:
+        """A grade was given and its sheets are complete and signed: the conclusion may be notified (Art. 17, 18)."""
+        return self.first_grade is not None and self.status not in NOT_CONCLUDED
+
+
+# A case in one of these states has no conclusion to notify or publish yet.
+NOT_CONCLUDED = frozenset({Status.DRAWN, Status.SCORING, Status.SUMMARY, Status.ESCALATED, Status.SIGNING})
 
 Signatures = Mapping[str, State] | None  # path → signature state when enforced (issue 6); None: not enforced
 
