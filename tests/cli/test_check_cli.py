@@ -80,6 +80,17 @@ def test_init_makes_a_repository_that_passes_check_and_refuses_to_overwrite(run:
     assert (target / "scheme.yaml").read_text(encoding="utf-8") == "changed"
 
 
+def test_a_new_repository_builds_its_site_from_its_own_templates(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "new"
+    assert run("init", str(target)).code == 0
+    home = target / "site_templates" / "site" / "index.md.j2"
+    home.write_text(home.read_text(encoding="utf-8").replace("## 评估如何进行", "## 本地的说明"), encoding="utf-8")
+    ran = run("build", "--repo", str(target), "--as-of", "2026-12-04")
+    assert ran.code == 0, ran.stderr
+    text = (target / "site" / "index.html").read_text(encoding="utf-8")
+    assert "本地的说明" in text and '<html lang="zh-CN"' in text
+
+
 def test_schema_export_writes_every_schema_and_never_overwrites_silently(run: Run, tmp_path: Path) -> None:
     assert run("schema", "export", str(tmp_path)).code == 0
     assert len(list(tmp_path.glob("*.schema.json"))) == 13

@@ -9,19 +9,34 @@ from pathlib import Path
 import click
 
 from peereval.load.schema import schema_files
-from peereval.publish.files import create_exclusive
+from peereval.problems import PeerevalError
+from peereval.publish.files import PROJECT_ROOT, create_exclusive
 
 # skeleton file → where it goes in the new repository
 SKELETON = {
     "scheme.yaml": "scheme.yaml",
     "calendar.yaml": "calendar.yaml",
-    "mkdocs.yml": "mkdocs.yml",
     "README.md": "README.md",
     "gitignore": ".gitignore",
     "pre-commit-config.yaml": ".pre-commit-config.yaml",
     "github/check.yml": ".github/workflows/check.yml",
+    "github/publish.yml": ".github/workflows/publish.yml",
 }
 EMPTY_FOLDERS = ("experts", "cases", "scoresheets/indicators")
+# The site's configuration and the templates of the site and the letters: the project's own, copied so that
+# the bureau can adapt them in its repository (a repository's own copy wins, publish/files.own_or_project).
+PRESENTATION = ("mkdocs.yml", "site_templates")
+
+
+def presentation_files() -> dict[str, str]:
+    """The project's mkdocs.yml and every file of its site_templates/, by path.
+
+    :raises PeerevalError: when peereval was not installed from its source (``pip install -e .``).
+    """
+    if not (PROJECT_ROOT / "mkdocs.yml").is_file():
+        raise PeerevalError(f"找不到 peereval 项目的 mkdocs.yml 与 site_templates/（{PROJECT_ROOT}）：请从源代码安装 peereval")
+    paths = [PROJECT_ROOT / "mkdocs.yml", *sorted((PROJECT_ROOT / "site_templates").rglob("*"))]
+    return {p.relative_to(PROJECT_ROOT).as_posix(): p.read_text(encoding="utf-8") for p in paths if p.is_file()}
 
 
 def skeleton_files() -> dict[str, str]:
@@ -32,7 +47,7 @@ def skeleton_files() -> dict[str, str]:
         files[f"schemas/{name}"] = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
     for empty in EMPTY_FOLDERS:
         files[f"{empty}/.gitkeep"] = ""
-    return files
+    return files | presentation_files()
 
 
 @click.command()

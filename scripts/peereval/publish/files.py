@@ -6,6 +6,16 @@ import os
 import tempfile
 from pathlib import Path
 
+# The peereval project (a source checkout: ``pip install -e .``): its mkdocs.yml and site_templates/ serve
+# every evaluation repository that has none of its own, and ``peereval init`` copies them into new ones.
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+
+def own_or_project(repo: Path, relative: str) -> Path:
+    """*relative* in the evaluation repository *repo* when it has it, else this project's (the default)."""
+    own = repo / relative
+    return own if own.exists() else PROJECT_ROOT / relative
+
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write *data* to *path* through a temporary file and a rename.

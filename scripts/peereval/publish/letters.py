@@ -33,6 +33,7 @@ from peereval.load.repo import LoadResult, load_repository
 from peereval.load.visibility import VisibleValue, private_values
 from peereval.model import Scheme
 from peereval.problems import PeerevalError
+from peereval.publish.files import own_or_project
 from peereval.publish.letter_layout import (
     chinese_numeral,
     date_label,
@@ -48,7 +49,6 @@ from peereval.publish.letters_pdf import Job, check_toolchain, default_jobs, run
 from peereval.publish.privacy import Leak, find_leaks
 from peereval.rules.verdict import Signatures
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
 BEIJING = timezone(timedelta(hours=8))
 
 
@@ -85,8 +85,7 @@ def default_letters_dir(repo: Path, scheme: Scheme) -> Path:
 
 def default_template_dir(repo: Path) -> Path:
     """``site_templates/letters/`` of the evaluation repository when it has one, else this project's."""
-    own = repo / "site_templates" / "letters"
-    return (own if own.is_dir() else PROJECT_ROOT / "site_templates" / "letters").resolve()
+    return own_or_project(repo, "site_templates/letters").resolve()
 
 
 def template_environment(template_dir: Path) -> jinja2.Environment:

@@ -34,13 +34,12 @@ from peereval.load.repo import LoadResult, load_repository
 from peereval.load.visibility import VisibleValue, private_values
 from peereval.model import Repository
 from peereval.problems import PeerevalError
-from peereval.publish.files import write_bytes_atomic
+from peereval.publish.files import own_or_project, write_bytes_atomic
 from peereval.publish.privacy import Leak, find_leaks
 from peereval.publish.site_pages import render_docs
 from peereval.publish.site_views import SiteModel, site_model
 from peereval.rules.history import FileSignature
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
 # A reference that makes a browser fetch from another host: src/href/srcset/action/poster/data/content
 # attributes, CSS url() and @import. (xmlns and plain text are not fetched; relative links stay on the site.)
 _REMOTE = re.compile(
@@ -225,9 +224,7 @@ class SitePaths:
 
         The letters are where ``peereval letters`` writes them: ``build/letters/<round>/``.
         """
-        config = repo / "mkdocs.yml" if (repo / "mkdocs.yml").is_file() else PROJECT_ROOT / "mkdocs.yml"
-        own = repo / "site_templates" / "site"
-        templates = own if own.is_dir() else PROJECT_ROOT / "site_templates" / "site"
+        config, templates = own_or_project(repo, "mkdocs.yml"), own_or_project(repo, "site_templates/site")
         return cls(
             repo=repo, config_file=config, templates=templates, docs_dir=repo / "build" / "docs",
             site_dir=site_dir or repo / "site", letters_dir=repo / "build" / "letters",
