@@ -37,7 +37,8 @@ from pathlib import Path
 import jieba
 
 from generate import AS_OF, generate
-from peereval.publish.site import PROJECT_ROOT, SitePaths, build_site, load_mkdocs_config, run_mkdocs
+from peereval.publish.files import PROJECT_ROOT
+from peereval.publish.site import SitePaths, build_site, load_mkdocs_config, run_mkdocs
 
 OUT = Path(__file__).resolve().parent / "out"
 PRIVATE_NAME = re.compile(r"(\s+(?:- )?name: )(.+)$")

@@ -44,6 +44,22 @@ def test_verdicts_report_per_item_means_and_the_first_grade(run: Run) -> None:
     assert isinstance(row["item_means"], dict) and len(row["item_means"]) >= 8
 
 
+@pytest.mark.article("23")
+def test_after_a_re_review_the_verdict_keeps_the_first_mean_and_adds_the_review_groups(run: Run) -> None:
+    rows = verdicts(run)
+    assert (rows["QZ2025-078"]["mean_score"], rows["QZ2025-078"]["review_mean_score"]) == (56.17, 68.25)
+    assert rows["QZ2025-001"]["review_mean_score"] is None
+    before = run("verdicts", "--repo", str(ROOT), "--as-of", "2025-12-20", "--format", "json", "2025").json()
+    assert next(r for r in before if r["case"] == "QZ2025-078")["review_mean_score"] is None  # not concluded yet
+
+
+def test_verdicts_as_text_and_csv_show_the_per_item_means(run: Run) -> None:
+    ran = run("verdicts", "--repo", str(ROOT), "--as-of", "2026-01-31", "--format", "csv", "2025")
+    header, first = ran.stdout.splitlines()[:2]
+    assert "各项平均分" in header and "复查平均分" in header
+    assert "；" in first
+
+
 def test_stats_count_final_grades_per_type(run: Run) -> None:
     ran = run("stats", "--repo", str(ROOT), "--as-of", "2026-01-31", "--by", "type", "--format", "json", "2025")
     rows = {row["group"]: row for row in ran.json()}

@@ -23,6 +23,7 @@ from peereval.publish.letter_models import (
     ReviewBody,
 )
 from peereval.publish.letter_views import LETTER_FIELDS, number_letters, round_letters
+from peereval.rules.ownership import State, ownership_map
 
 ROOT = Path(__file__).resolve().parents[2]
 AFTER_EVERYTHING = date(2026, 1, 31)
@@ -33,7 +34,9 @@ def demo() -> Repository:
     return load_repository(ROOT).repository
 
 
-def letters(*, as_of: date = AFTER_EVERYTHING, scheme: Scheme | None = None) -> dict[str, Letter]:
+def letters(
+    *, as_of: date = AFTER_EVERYTHING, scheme: Scheme | None = None, signatures: dict[str, State] | None = None
+) -> dict[str, Letter]:
     repository = demo()
     assert repository.scheme is not None
     issued = round_letters(
@@ -42,6 +45,7 @@ def letters(*, as_of: date = AFTER_EVERYTHING, scheme: Scheme | None = None) -> 
         indicator_sets=repository.indicator_sets,
         calendar=build_work_calendar(repository.calendar),
         as_of=as_of,
+        signatures=signatures,
     )
     return {letter.name: letter for letter in issued}
 
@@ -49,6 +53,19 @@ def letters(*, as_of: date = AFTER_EVERYTHING, scheme: Scheme | None = None) -> 
 @pytest.mark.parametrize(("kind", "pointer"), LETTER_FIELDS, ids=[f"{k}{p}" for k, p in LETTER_FIELDS])
 def test_letters_read_only_public_or_handler_fields(kind: str, pointer: str) -> None:
     assert field_visibility(kind, pointer) in {"public", "handler"}
+
+
+@pytest.mark.article("17")
+def test_a_case_held_back_for_a_stale_signature_gets_no_letter_and_renumbers_no_other() -> None:
+    states = dict.fromkeys(ownership_map(demo()), State.VALID)
+    states["scoresheets/2025/QZ2025-001/signatures/E0002.yaml"] = State.STALE
+    held, everything = letters(signatures=states), letters()
+    assert "QZ2025-001-conclusion" not in held and "QZ2025-001-conclusion" in everything
+    assert {name: letter.head.number for name, letter in held.items()} == {
+        name: everything[name].head.number for name in held
+    }
+    notice = held["2025-notice"].body
+    assert isinstance(notice, NoticeBody) and all(case.id != "QZ2025-001" for case in notice.cases)
 
 
 def test_the_demo_round_issues_every_kind_of_letter() -> None:

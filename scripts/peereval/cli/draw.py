@@ -386,7 +386,11 @@ def _verify(loaded: LoadResult, records: RoundRecords, scheme: Scheme, output_fo
         raise PeerevalError(
             f"第 {records.round.id} 轮还没有 panels.yaml，无从核对；先运行 peereval draw {records.round.id}"
         )
-    problems = list(verify_draw(records, experts=loaded.repository.experts, scheme=scheme))
+    experts = loaded.repository.experts
+    problems = [
+        *draw_problems(records, records.draw, experts=experts, scheme=scheme),
+        *verify_draw(records, experts=experts, scheme=scheme),
+    ]
     return _fail(problems, output_format)
 
 

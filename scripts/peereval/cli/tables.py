@@ -21,6 +21,8 @@ def _cell(value: Any) -> str:
         return "—"
     if isinstance(value, list | tuple):
         return "、".join(map(str, value))
+    if isinstance(value, Mapping):
+        return "；".join(f"{key} {item}" for key, item in value.items())
     return str(value)
 
 

@@ -17,6 +17,17 @@ def own_or_project(repo: Path, relative: str) -> Path:
     return own if own.exists() else PROJECT_ROOT / relative
 
 
+def _as_created(temporary: str) -> None:
+    """Give a temporary file the mode an ordinary new file would have (mkstemp makes it owner-only).
+
+    Published files (the site, the letters) must stay readable by the web server and
+    the Pages upload, and data files by the other people working in the repository.
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(temporary, 0o666 & ~mask)
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write *data* to *path* through a temporary file and a rename.
 
@@ -30,6 +41,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        _as_created(temporary)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -52,6 +64,7 @@ def create_exclusive(path: Path, text: str) -> bool:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(text.encode("utf-8"))
+        _as_created(temporary)
         os.link(temporary, path)
     except FileExistsError:
         return False

@@ -163,7 +163,6 @@ def review_letter(context: _Context, verdict: CaseVerdict, objection: Objection)
     if objection.concluded_on is None or objection.result_grade is None:
         return None
     case = context.case(verdict)
-    review_summary = context.records.review_summaries.get(verdict.case.id)
     decision = objection.office_decision
     body = ReviewBody(
         case=case,
@@ -173,7 +172,7 @@ def review_letter(context: _Context, verdict: CaseVerdict, objection: Objection)
         concluded_on=objection.concluded_on,
         first_grade_label=_grade(verdict.first_grade),
         grade_label=_grade(objection.result_grade),
-        mean_score=review_summary.mean_score if review_summary is not None else None,
+        mean_score=verdict.review_mean_score,
         reasons=objection.result_reasons,
         changed=verdict.changed_on_review,
     )
@@ -276,10 +275,26 @@ def round_letters(
     :raises UnknownYearError: when a deadline reaches a year the calendar does not know.
     """
     context = _Context(records=records, scheme=scheme, indicator_sets=indicator_sets, calendar=calendar)
-    verdicts = round_verdicts(records, as_of=as_of, signatures=signatures)
+    issued = _issued(context, round_verdicts(records, as_of=as_of, signatures=signatures), as_of=as_of)
+    # Numbers are given in issue order to every letter the round issues once all its sheets are signed, so
+    # a case held back for a missing signature keeps its number free and never renumbers letters already sent.
+    everything = issued if signatures is None else _issued(context, round_verdicts(records, as_of=as_of), as_of=as_of)
+    numbered = number_letters(everything, prefix=scheme.document_prefix, notice_number=records.round.document_number)
+    numbers = {(letter.kind, letter.case): letter.head.number for letter in numbered}
+    return tuple(
+        sorted(
+            (
+                replace(letter, head=replace(letter.head, number=numbers[(letter.kind, letter.case)]))
+                for letter in issued
+            ),
+            key=_issue_order,
+        )
+    )
+
+
+def _issued(context: _Context, verdicts: Sequence[CaseVerdict], *, as_of: date) -> list[Letter]:
     found = [notice_letter(context, verdicts), *(letter for v in verdicts for letter in _case_letters(context, v))]
-    issued = [letter for letter in found if letter is not None and letter.head.dated <= as_of]
-    return number_letters(issued, prefix=scheme.document_prefix, notice_number=records.round.document_number)
+    return [letter for letter in found if letter is not None and letter.head.dated <= as_of]
 
 
 _NUMBER = re.compile(r"(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<sequence>\d+)号\Z")

@@ -37,6 +37,7 @@ OPEN_DATA_FIELDS: dict[str, str] = {
     "objected": "承办人提出过复查申请（方案第二十条）",
     "changed_on_review": "复查后等次变更（方案第二十四条）",
     "reasons": "评估理由",
+    "review_mean_score": "复查小组评分平均分（复查结束后）",
 }
 
 
@@ -50,6 +51,7 @@ def open_data_row(case: PublicCase) -> dict[str, Any]:
         "first_grade_label": case.first_grade_label, "mean_score": case.mean_score,
         "auto_fail": list(case.auto_fail), "escalated": case.escalated, "objected": case.objected,
         "changed_on_review": case.changed_on_review, "reasons": case.reasons,
+        "review_mean_score": case.review_mean_score,
     }  # fmt: skip
     assert tuple(row) == tuple(OPEN_DATA_FIELDS)
     return row

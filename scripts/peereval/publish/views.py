@@ -82,6 +82,7 @@ class PublicCase:
     grade_label: str | None
     first_grade_label: str | None
     mean_score: float | None
+    review_mean_score: float | None
     reasons: str | None
     auto_fail: tuple[str, ...]  # titles of accepted Art. 15 conditions
     escalated: bool
@@ -138,6 +139,7 @@ def public_case(verdict: CaseVerdict, records: RoundRecords, scheme: Scheme) -> 
         grade_label=_label(verdict.final_grade),
         first_grade_label=_label(verdict.first_grade),
         mean_score=verdict.mean_score,
+        review_mean_score=verdict.review_mean_score,
         reasons=verdict.reasons,
         auto_fail=tuple(titles.get(condition, condition) for condition in verdict.auto_fail),
         escalated=verdict.escalated,

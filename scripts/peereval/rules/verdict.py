@@ -60,7 +60,8 @@ class CaseVerdict:
     case: Case
     scorers: tuple[ExpertId, ...]
     item_means: dict[str, float]
-    mean_score: float | None
+    mean_score: float | None  # the first evaluation's panel (Art. 16); the letters and the notice quote it
+    review_mean_score: float | None  # the re-review group's, once the re-review concluded (Art. 23)
     first_grade: Grade | None
     final_grade: Grade | None
     status: Status
@@ -153,6 +154,8 @@ def case_verdict(records: RoundRecords, case: CaseId, *, as_of: date, signatures
     summary = records.summaries.get(case)
     objection = records.objections.get(case)
     first, final = first_grade(records, case), final_grade(records, case)
+    review = records.review_summaries.get(case)
+    concluded = objection is not None and objection.concluded_on is not None and objection.concluded_on <= as_of
     reviewed = objection is not None and objection.result_reasons is not None and final is not first
     reasons = (
         (objection.result_reasons if reviewed and objection is not None else None)
@@ -164,6 +167,7 @@ def case_verdict(records: RoundRecords, case: CaseId, *, as_of: date, signatures
         scorers=scorers_,
         item_means=_item_means(sheets) if sheets else {},
         mean_score=summary.mean_score if summary is not None else mean_total(sheets),
+        review_mean_score=review.mean_score if review is not None and concluded else None,
         first_grade=first,
         final_grade=final,
         status=case_status(records, case, as_of=as_of, signatures=signatures),
