@@ -34,7 +34,9 @@ def presentation_files() -> dict[str, str]:
     :raises PeerevalError: when peereval was not installed from its source (``pip install -e .``).
     """
     if not (PROJECT_ROOT / "mkdocs.yml").is_file():
-        raise PeerevalError(f"找不到 peereval 项目的 mkdocs.yml 与 site_templates/（{PROJECT_ROOT}）：请从源代码安装 peereval")
+        raise PeerevalError(
+            f"找不到 peereval 项目的 mkdocs.yml 与 site_templates/（{PROJECT_ROOT}）：请从源代码安装 peereval"
+        )
     paths = [PROJECT_ROOT / "mkdocs.yml", *sorted((PROJECT_ROOT / "site_templates").rglob("*"))]
     return {p.relative_to(PROJECT_ROOT).as_posix(): p.read_text(encoding="utf-8") for p in paths if p.is_file()}
 
