@@ -251,6 +251,7 @@ def _verify_batch(
         root,
         "log",
         "--no-walk=unsorted",
+        "--no-show-signature",  # a user's log.showSignature would mix ssh-keygen's text into the records
         "--stdin",
         "--format=%H%x1f%G?%x1f%GK%x1f%GS%x1e",
         stdin="\n".join(commits) + "\n",

@@ -34,7 +34,7 @@ from peereval.publish.letters import (
     default_template_dir,
     render_letters,
     source_date_epoch,
-    write_letters,
+    write_repository_letters,
 )
 from peereval.publish.letters_manifest import MANIFEST
 from peereval.publish.letters_pdf import RefusedURLError, ToolchainError, check_toolchain
@@ -148,7 +148,7 @@ def test_the_conclusion_letter_states_the_case_grade_scores_and_comments(rendere
 @pytest.mark.article("20")
 def test_the_letter_says_the_last_day_to_object_to_whom_and_how(rendered: Rendered) -> None:
     text = rendered.text("QZ2025-150-conclusion")
-    assert "自评估结论公布之日（2025年12月12日）起7个工作日内，即于2025年12月23日（星期二）前" in text
+    assert "自评估结论公布之日（2025年12月12日）起7个工作日内，即最迟于2025年12月23日（星期二）（含当日）" in text
     assert "向泉州市法律援助案件质量评估工作办公室提出书面复查申请" in text
     assert "泉州市丰泽区示例路88号" in text
     assert "第二十二条" in text
@@ -356,7 +356,9 @@ def test_the_command_renders_the_round_and_skips_what_is_current(
     assert first.code == 0, first.stderr
     assert f"36 封函件，生成 {36 - len(NAMES)} 封，未变 {len(NAMES)} 封" in first.stdout
     assert run(*args).stdout.count("生成 0 封") == 1
-    paths = write_letters(rendered.repo, base, as_of=AS_OF, jobs=1)  # what the site calls: nothing to render
+    results = write_repository_letters(rendered.repo, base, as_of=AS_OF, jobs=1)  # what build calls
+    assert [len(result.outcome.rendered) for result in results] == [0]  # everything current
+    paths = [path for result in results for path in result.paths]
     assert len(paths) == 36 and all(path.is_file() for path in paths)
     assert {path.relative_to(base).as_posix() for path in paths} >= {f"2025/{name}.pdf" for name in NAMES}
     assert sorted(rendered.out.glob("*.pdf")) == sorted(paths)

@@ -83,6 +83,19 @@ def test_sign_a_summary_records_its_digest_in_a_signed_signature_file(run: Run, 
     assert (found[f"{CASE}/signatures/E0002.yaml"], found[f"{CASE}/signatures/E0001.yaml"]) == ("valid", "stale")
 
 
+@pytest.mark.article("17")
+def test_signing_what_is_already_signed_says_so_and_commits_nothing(run: Run, repo: Repo) -> None:
+    as_person(repo, "E0002")
+    repo.edit(SUMMARY, "reasons: 理由（示例）", "reasons: 理由，已订正（示例）")
+    repo.commit("汇总表订正", signer="E0001", when="2025-10-27T10:00:00+08:00")
+    assert run("sign", "--repo", str(repo.path), str(repo.path / SUMMARY), "--as-of", "2025-10-28").code == 0
+    head = repo.git("rev-parse", "HEAD")
+    for path in (SUMMARY, SHEET_2):
+        ran = run("sign", "--repo", str(repo.path), str(repo.path / path), "--as-of", "2025-10-28")
+        assert ran.code == 0 and "peereval signatures" in ran.stderr, ran.stderr
+    assert repo.git("rev-parse", "HEAD") == head
+
+
 def test_sign_refuses_what_the_user_does_not_own(run: Run, repo: Repo) -> None:
     as_person(repo, "E0002")
     repo.edit(SHEET_1, "comments: 工作规范（示例）", "comments: 代签（示例）")

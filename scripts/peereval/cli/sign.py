@@ -73,6 +73,12 @@ def signature_text(repo: Path, target: Path, case: str, expert: str, digest: str
     )
 
 
+ALREADY_COMMITTED = (
+    "签名是否有效请用 peereval signatures 查看；若最近一次提交没有签名：尚未推送的用 git commit --amend -S 补签，"
+    "已推送的请修改文件后再运行 peereval sign"
+)
+
+
 @click.command()
 @repo_option
 @as_of_option
@@ -95,6 +101,9 @@ def sign(repo: Path, as_of: datetime.date | None, path: Path) -> int:
             raise PeerevalError(f"{relative} 有未提交的修改，只有其所有者 {owners.get(relative)} 可以提交")
         gitsign.commit_signed(repo, [relative], f"签名提交：{relative}（{me}）")
         click.echo(f"已签名提交 {relative}", err=True)
+    elif summary is None:
+        click.echo(f"{relative} 已提交，没有新的修改，无需签名；{ALREADY_COMMITTED}", err=True)
+        return 0
     if summary is None:
         return 0
     case, signers = summary
@@ -106,6 +115,9 @@ def sign(repo: Path, as_of: datetime.date | None, path: Path) -> int:
     digest = hashlib.sha256((repo / relative).read_bytes()).hexdigest()
     write_text_atomic(target, signature_text(repo, target, case, me, digest, today_if_none(as_of)))
     signature = target.relative_to(repo).as_posix()
+    if gitsign.is_committed(repo, signature):
+        click.echo(f"{me} 已签名 {relative} 的当前版本（{signature} 未改变）；{ALREADY_COMMITTED}", err=True)
+        return 0
     gitsign.commit_signed(repo, [signature], f"签名：{case} 汇总表（{me}）")
     click.echo(f"已签名 {relative}：{signature} 记录 SHA-256 {digest}", err=True)
     return 0

@@ -12,7 +12,7 @@
 4. PDFs are reproducible: the creation date comes from ``SOURCE_DATE_EPOCH`` or
    the letter's own date, the file carries no random identifier, and fonts are
    subset with HarfBuzz — the same inputs give the same bytes. Writes are atomic.
-5. :func:`write_letters` does all of it for a repository: ``<out>/<round>/<name>.pdf``
+5. :func:`write_repository_letters` does all of it for a repository: ``<out>/<round>/<name>.pdf``
    (docs/letters.md); by default ``build/letters/`` when the publication policy puts
    letters on the site, else ``dist/letters/`` (:func:`default_letters_dir`).
 """
@@ -306,16 +306,3 @@ def write_repository_letters(
         )
         for round_id, batch in batches
     )
-
-
-def write_letters(
-    repo: Path, out: Path, *, as_of: date, loaded: LoadResult | None = None, jobs: int | None = None
-) -> list[Path]:
-    """For the site: every letter of *repo* on *as_of* in ``out/<round>/<name>.pdf``; the path of each.
-
-    Letters already current in *out* are kept as they are (the manifest); each path is returned either way.
-    :raises ToolchainError: without a Chinese font or HarfBuzz subsetting.
-    :raises LetterInputError: when the records have errors or a letter would leak (nothing written).
-    """
-    results = write_repository_letters(repo, out, as_of=as_of, loaded=loaded, jobs=jobs)
-    return [path for result in results for path in result.paths]
