@@ -115,3 +115,19 @@ def test_codeowners_is_generated_and_check_fails_when_it_is_out_of_date(run: Run
     ran = run("check", "--repo", str(repo.path), "--format", "json")
     assert (ran.code, sign_codes(ran)) == (1, ["E-SIGN-CODEOWNERS"])
     assert run("codeowners", "--repo", str(repo.path), "--check").code == 1
+
+
+@pytest.mark.article("17")
+def test_verdicts_with_a_trust_root_keep_an_unsigned_case_short_of_final_and_say_when_not_enforced(
+    run: Run, repo: Repo, trust_root: str
+) -> None:
+    repo.edit(SHEET_2, "comments: 工作规范（示例）", "comments: 未签名修改（示例）")
+    repo.commit("评分表修改", when="2025-10-27T10:00:00+08:00")
+
+    def status(*options: str) -> tuple[str, str]:
+        ran = run("verdicts", "--repo", str(repo.path), "--as-of", "2025-12-31", "--format", "json", *options)
+        return next(row["status"] for row in ran.json() if row["case"] == CASE.split("/")[-1]), ran.stderr
+
+    assert status("--trust-root", trust_root) == ("signing", "")
+    final, notice = status()
+    assert final == "final" and "签名未强制执行" in notice

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from peereval.cli.params import as_of_option, repo_option, today_if_none
+from peereval.cli.signatures import announced_enforcement, trust_root_option
 from peereval.cli.verdicts import selected_rounds
 from peereval.load.repo import load_repository
 from peereval.publish.letters import LetterInputError, write_repository_letters
@@ -45,15 +46,34 @@ def progress_bar(total: int) -> Iterator[Callable[[str], None]]:
 @click.option(
     "--jobs", type=click.IntRange(min=1), default=None, help="Letters rendered in parallel (default: all cores)."
 )
+@trust_root_option
 @click.argument("round_id", metavar="[ROUND]", required=False)
-def letters(repo: Path, as_of: datetime.date | None, out: Path | None, jobs: int | None, round_id: str | None) -> int:
-    """Render the letters of ROUND (default: every round) as PDF; letters whose inputs are unchanged are skipped."""
+def letters(
+    repo: Path,
+    as_of: datetime.date | None,
+    out: Path | None,
+    jobs: int | None,
+    trust_root: str | None,
+    round_id: str | None,
+) -> int:
+    """Render the letters of ROUND (default: every round) as PDF; letters whose inputs are unchanged are skipped.
+
+    With --trust-root, a case gets its conclusion letter only once all its sheets are validly signed.
+    """
     check_toolchain()  # before anything else: fail fast with the fix
     loaded = load_repository(repo)
     rounds = [records.round.id for records in selected_rounds(loaded.repository, round_id)]
+    states = announced_enforcement(repo, loaded.repository, trust_root=trust_root).states
     try:
         results = write_repository_letters(
-            repo, out, as_of=today_if_none(as_of), rounds=rounds, loaded=loaded, jobs=jobs, progress=progress_bar
+            repo,
+            out,
+            as_of=today_if_none(as_of),
+            rounds=rounds,
+            loaded=loaded,
+            jobs=jobs,
+            progress=progress_bar,
+            signatures=states,
         )
     except LetterInputError as error:
         click.echo(str(error), err=True)

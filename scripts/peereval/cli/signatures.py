@@ -187,6 +187,14 @@ def enforce_signatures(repo: Path, repository: Repository, *, trust_root: str | 
     )
 
 
+def announced_enforcement(repo: Path, repository: Repository, *, trust_root: str | None) -> Enforcement:
+    """:func:`enforce_signatures` for commands that report no problems: without a trust root, say so on stderr."""
+    enforcement = enforce_signatures(repo, repository, trust_root=trust_root)
+    if enforcement.files is None:
+        click.echo(NOT_ENFORCED, err=True)
+    return enforcement
+
+
 def signature_problems(repo: Path, trust_root: str | None, *, repository: Repository | None = None) -> list[Problem]:
     """What ``peereval check --signatures`` adds: every signature problem, or a warning that none were enforced."""
     repository = repository if repository is not None else load_repository(repo).repository

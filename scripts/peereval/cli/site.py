@@ -13,6 +13,8 @@ from pathlib import Path
 import click
 
 from peereval.cli.params import as_of_option, repo_option, today_if_none
+from peereval.cli.signatures import announced_enforcement, trust_root_option
+from peereval.load.repo import load_repository
 from peereval.publish.site import SitePaths, SiteResult, build_site
 
 
@@ -36,15 +38,6 @@ def report_site(result: SiteResult, paths: SitePaths) -> int:
     return 0
 
 
-def run_site(repo: Path, *, as_of: datetime.date, out: Path | None = None) -> int:
-    """Build the site of *repo* as it stands on *as_of* into *out* (default: site/) and report; the exit code.
-
-    ``peereval build`` calls this after the check, the verdicts and the letters.
-    """
-    paths = SitePaths.for_repo(repo, site_dir=out)
-    return report_site(build_site(paths, as_of=as_of), paths)
-
-
 @click.command()
 @repo_option
 @as_of_option
@@ -54,6 +47,15 @@ def run_site(repo: Path, *, as_of: datetime.date, out: Path | None = None) -> in
     default=None,
     help="Folder of the built site (default: site/ in the repository).",
 )
-def site(repo: Path, as_of: datetime.date | None, out: Path | None) -> int:
-    """Build the public results site into site/ and scan every file of it for private data."""
-    return run_site(repo, as_of=today_if_none(as_of), out=out)
+@trust_root_option
+def site(repo: Path, as_of: datetime.date | None, out: Path | None, trust_root: str | None) -> int:
+    """Build the public results site into site/ and scan every file of it for private data.
+
+    With --trust-root, a case appears only once all its sheets are validly signed.
+    """
+    loaded = load_repository(repo)
+    enforcement = announced_enforcement(repo, loaded.repository, trust_root=trust_root)
+    paths = SitePaths.for_repo(repo, site_dir=out)
+    return report_site(
+        build_site(paths, as_of=today_if_none(as_of), loaded=loaded, signatures=enforcement.files), paths
+    )

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from peereval.cli.params import as_of_option, format_option, repo_option, today_if_none
+from peereval.cli.signatures import announced_enforcement, trust_root_option
 from peereval.cli.tables import render
 from peereval.load.repo import load_repository
 from peereval.model import Grade, Repository, RoundRecords
@@ -78,12 +79,15 @@ def verdict_row(round_id: str, verdict: CaseVerdict) -> dict[str, Any]:
     }
 
 
-def _verdicts(repo: Path, round_id: str | None, as_of: datetime.date) -> list[tuple[str, CaseVerdict]]:
+def _verdicts(
+    repo: Path, round_id: str | None, as_of: datetime.date, trust_root: str | None
+) -> list[tuple[str, CaseVerdict]]:
     repository = load_repository(repo).repository
+    states = announced_enforcement(repo, repository, trust_root=trust_root).states
     return [
         (records.round.id, verdict)
         for records in selected_rounds(repository, round_id)
-        for verdict in round_verdicts(records, as_of=as_of)
+        for verdict in round_verdicts(records, as_of=as_of, signatures=states)
     ]
 
 
@@ -91,10 +95,16 @@ def _verdicts(repo: Path, round_id: str | None, as_of: datetime.date) -> list[tu
 @repo_option
 @as_of_option
 @format_option("text", "json", "csv")
+@trust_root_option
 @click.argument("round_id", required=False)
-def verdicts(repo: Path, as_of: datetime.date | None, output_format: str, round_id: str | None) -> int:
-    """Per case: scores, the final grade (after any re-review), status, reasons and flags."""
-    rows = [verdict_row(r, v) for r, v in _verdicts(repo, round_id, today_if_none(as_of))]
+def verdicts(
+    repo: Path, as_of: datetime.date | None, output_format: str, trust_root: str | None, round_id: str | None
+) -> int:
+    """Per case: scores, the final grade (after any re-review), status, reasons and flags.
+
+    With --trust-root, a case is final only once all its sheets are validly signed (else: signing).
+    """
+    rows = [verdict_row(r, v) for r, v in _verdicts(repo, round_id, today_if_none(as_of), trust_root)]
     click.echo(render(rows, VERDICT_COLUMNS, output_format), nl=False)
     return 0
 
@@ -104,10 +114,16 @@ def verdicts(repo: Path, as_of: datetime.date | None, output_format: str, round_
 @as_of_option
 @format_option("text", "json", "csv")
 @click.option("--by", type=click.Choice(sorted(GROUPINGS)), default="institution", show_default=True)
+@trust_root_option
 @click.argument("round_id", required=False)
-def stats(repo: Path, as_of: datetime.date | None, output_format: str, by: str, round_id: str | None) -> int:
-    """Counts per grade, the excellent-and-good rate and mean score per institution, handler or type (Art. 19)."""
-    found = [v for _, v in _verdicts(repo, round_id, today_if_none(as_of))]
+def stats(
+    repo: Path, as_of: datetime.date | None, output_format: str, by: str, trust_root: str | None, round_id: str | None
+) -> int:
+    """Counts per grade, the excellent-and-good rate and mean score per institution, handler or type (Art. 19).
+
+    Only concluded cases count (with --trust-root: validly signed ones).
+    """
+    found = [v for _, v in _verdicts(repo, round_id, today_if_none(as_of), trust_root) if v.is_concluded]
     rows = [
         {
             "group": row.group,
