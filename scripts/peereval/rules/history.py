@@ -101,9 +101,21 @@ class Trees:
 
 
 def head_blobs(history: History, paths: Iterable[str]) -> dict[str, str | None]:
-    """The blob of each of *paths* in the head commit."""
-    trees = Trees(history)
-    return {path: trees.blob(history.head, path) for path in paths}
+    """The blob of each of *paths* in the head commit (None: absent).
+
+    One walk down the first parents from the head, each path taking the blob of
+    the first commit that changed it: linear in the history, not in paths × history.
+    """
+    wanted = list(paths)
+    found: dict[str, str | None] = {}
+    missing, commit = set(wanted), history.head
+    while commit is not None and missing:
+        record = history.commits[commit]
+        for path in missing & record.changes.keys():
+            found[path] = record.changes[path]
+        missing -= record.changes.keys()
+        commit = record.parents[0] if record.parents else None
+    return {path: found.get(path) for path in wanted}
 
 
 def latest_changes(history: History, paths: Iterable[str]) -> dict[str, str]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from peereval.model import Expert, ExpertId, Objection, RoundRecords, Scheme
 from peereval.problems import Problem
 from peereval.rules.eligibility import ineligibility
-from peereval.rules.panels import scorers
+from peereval.rules.review_draw import first_evaluators
 
 
 def objection_problems(
@@ -56,7 +56,7 @@ def _objection_problems(
         yield source.problem(
             "/review_panel/writer", "E-REF-WRITER", f"出具复查结论的专家 {panel.writer} 不是复查组成员"
         )
-    first = set(scorers(records.draw, objection.case)) if records.draw is not None else set()
+    first = first_evaluators(records, objection.case)
     for position, member in enumerate(panel.members):
         pointer = f"/review_panel/members/{position}"
         expert = experts.get(member)
