@@ -78,6 +78,7 @@ CODES: Mapping[str, Code] = {
     "E-YAML-ANCHOR": Code("", "anchors and aliases are not allowed"),
     "E-YAML-MERGE-KEY": Code("", "merge keys (<<) are not allowed"),
     "E-YAML-TAG": Code("", "a tag outside the YAML 1.2 core schema"),
+    "E-YAML-TAG-VALUE": Code("", "a value that does not fit its core tag (!!int 1.5, !!bool yes, !!str on a list)"),
     "E-YAML-KEY": Code("", "a mapping key that is not a plain scalar"),
     "E-YAML-BIG-INTEGER": Code("", "an integer of more than 18 digits"),
     "E-YAML-TOO-DEEP": Code("", "nesting deeper than 64 levels"),
@@ -88,7 +89,6 @@ CODES: Mapping[str, Code] = {
     "E-CSV-MALFORMED": Code("5", "the closed-case export is malformed"),
     # Identity and references (rules/references.py)
     "E-ID-MISMATCH": Code("", "a record's id differs from its file name"),
-    "E-ID-DUPLICATE": Code("", "an id is used twice"),
     "E-REF-UNKNOWN-ROUND": Code("5", "files of a round that has no round.yaml"),
     "E-REF-UNKNOWN-EXPERT": Code("9", "an expert id that has no file in experts/"),
     "E-REF-UNKNOWN-CASE": Code("9", "a case id that has no file in the round"),
@@ -123,7 +123,6 @@ CODES: Mapping[str, Code] = {
     "E-ART16-LATE-SUBMISSION": Code("16", "a scoresheet submitted after the deadline, not recorded late"),
     # Experts and panels
     "E-ART7-PRACTICE-YEARS": Code("7(1)", "fewer practising years than the scheme requires"),
-    "E-ART7-LEGAL-AID": Code("7(2)", "no legal aid record"),
     "E-ART7-PENALTY": Code("7(3)", "a penalty in force"),
     "E-ART6-NOT-APPOINTED": Code("6(2)", "an expert not appointed, or dismissed, on the draw date"),
     "E-ART25-BARRED": Code("25", "an expert barred from evaluation"),

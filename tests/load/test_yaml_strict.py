@@ -1,7 +1,8 @@
-"""The strict YAML loader: YAML 1.2 core scalars, and every construct it refuses, with its position."""
+"""The strict YAML loader: YAML 1.2 core scalars and tags, and every construct it refuses, with its position."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -81,6 +82,42 @@ def test_a_byte_order_mark_is_stripped() -> None:
     assert loaded("\ufeffa: 1\n").data == {"a": 1}
 
 
+CORE_TAGS = [
+    ("str_keeps_leading_zeros", "!!str 0123", "0123"),
+    ("str_of_a_number", "!!str 42", "42"),
+    ("str_of_true", "!!str true", "true"),
+    ("str_of_null", "!!str null", "null"),
+    ("str_of_a_date", "!!str 2025-01-01", "2025-01-01"),
+    ("int", "!!int -7", -7),
+    ("int_of_a_quoted_number", '!!int "12"', 12),
+    ("float", "!!float 7.5", 7.5),
+    ("float_of_an_integer", "!!float 1", 1.0),
+    ("float_of_a_quoted_number", "!!float '2.5'", 2.5),
+    ("bool_true", "!!bool true", True),
+    ("bool_of_a_quoted_false", '!!bool "false"', False),
+    ("null_of_nothing", "!!null", None),
+    ("null_of_tilde", "!!null ~", None),
+    ("null_of_an_empty_string", '!!null ""', None),
+    ("verbatim_core_tag", "!<tag:yaml.org,2002:int> 5", 5),
+    ("seq", "!!seq [1, x]", [1, "x"]),
+    ("map", "!!map {b: 1}", {"b": 1}),
+    ("non_specific_tag_is_a_string", "! 12", "12"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [t[1:] for t in CORE_TAGS], ids=[t[0] for t in CORE_TAGS])
+def test_core_tags_give_their_yaml_1_2_core_type(text: str, expected: object) -> None:
+    assert loaded(f"value: {text}\n").data == {"value": expected}
+
+
+def test_a_str_tag_on_a_key_is_accepted() -> None:
+    assert loaded("!!str 2027: a\n").data == {"2027": "a"}
+
+
+def test_a_tag_directive_may_name_the_core_tags() -> None:
+    assert loaded("%TAG !c! tag:yaml.org,2002:\n---\na: !c!int '5'\n").data == {"a": 5}
+
+
 REJECTIONS = [
     ("duplicate_key", "a: 1\nb: 2\na: 3\n", "E-YAML-DUPLICATE-KEY", 3, 1),
     ("nested_duplicate_key", "a:\n  b: 1\n  b: 2\n", "E-YAML-DUPLICATE-KEY", 3, 3),
@@ -98,6 +135,26 @@ REJECTIONS = [
     ("syntax_error", "a: [1, 2\nb: 3\n", "E-YAML-SYNTAX", 2, 2),
     ("empty_file", "", "E-YAML-EMPTY", 1, 1),
     ("only_comments", "# nothing\n", "E-YAML-EMPTY", 1, 1),
+    # Tags: the core tags must fit their value; every other tag is refused.
+    ("binary_tag", "a: !!binary aGk=\n", "E-YAML-TAG", 1, 4),
+    ("set_tag", "a: !!set {x: null}\n", "E-YAML-TAG", 1, 4),
+    ("custom_tag_on_a_list", "a:\n  - !list [1]\n", "E-YAML-TAG", 2, 5),
+    ("custom_tag_on_a_key", "!secret a: 1\n", "E-YAML-TAG", 1, 1),
+    ("double_bang_redefined", "%TAG !! tag:example.com,2000:\n---\na: !!int 5\n", "E-YAML-TAG", 3, 4),
+    ("int_of_a_fraction", "a: !!int 1.5\n", "E-YAML-TAG-VALUE", 1, 4),
+    ("int_of_a_leading_zero", "a: !!int 010\n", "E-YAML-TAG-VALUE", 1, 4),
+    ("int_of_hex", "a: !!int 0x1F\n", "E-YAML-TAG-VALUE", 1, 4),
+    ("int_of_text", "a:\n  b: !!int 十二\n", "E-YAML-TAG-VALUE", 2, 6),
+    ("big_integer_tagged", "a: !!int 1234567890123456789\n", "E-YAML-BIG-INTEGER", 1, 4),
+    ("float_of_text", "a: !!float abc\n", "E-YAML-TAG-VALUE", 1, 4),
+    ("bool_of_yes", "a: !!bool yes\n", "E-YAML-TAG-VALUE", 1, 4),
+    ("bool_of_capital_true", "a: !!bool True\n", "E-YAML-TAG-VALUE", 1, 4),
+    ("bool_of_one", "a: !!bool 1\n", "E-YAML-TAG-VALUE", 1, 4),
+    ("null_of_text", "a: !!null none\n", "E-YAML-TAG-VALUE", 1, 4),
+    ("str_on_a_mapping", "a: !!str {b: 1}\n", "E-YAML-TAG-VALUE", 1, 4),
+    ("map_on_a_list", "a: !!map [1]\n", "E-YAML-TAG-VALUE", 1, 4),
+    ("seq_on_a_scalar", "a: !!seq x\n", "E-YAML-TAG-VALUE", 1, 4),
+    ("int_tag_on_a_key", "b: 1\n!!int 1: x\n", "E-YAML-KEY", 2, 1),
 ]
 
 
@@ -109,8 +166,11 @@ def test_each_refused_construct_is_reported_at_its_position(text: str, code: str
     assert (problem.path, problem.code, problem.line, problem.column) == ("cases/2025/x.yaml", code, line, column)
 
 
-def test_nesting_deeper_than_64_levels_is_refused() -> None:
-    assert rejected("a: " + "[" * 70 + "]" * 70 + "\n").code == "E-YAML-TOO-DEEP"
+def test_nesting_deeper_than_64_levels_is_refused_at_the_first_node_too_deep() -> None:
+    # Level 1 is the root mapping, level 2 the mapping under a, level 3 the "[" at column 6:
+    # level 65, the first one too deep, is the 63rd "[", at column 6 + 62.
+    problem = rejected("a:\n  b: " + "[" * 70 + "]" * 70 + "\n")
+    assert (problem.path, problem.code, problem.line, problem.column) == ("cases/2025/x.yaml", "E-YAML-TOO-DEEP", 2, 68)
 
 
 def test_nesting_of_64_levels_is_accepted() -> None:
@@ -119,7 +179,13 @@ def test_nesting_of_64_levels_is_accepted() -> None:
 
 def test_bytes_that_are_not_utf8_are_refused_with_their_line() -> None:
     problem = rejected(b"a: 1\nb: \xff\xfe\n")
-    assert (problem.code, problem.line, problem.column) == ("E-FILE-ENCODING", 2, 4)
+    assert (problem.path, problem.code, problem.line, problem.column) == ("cases/2025/x.yaml", "E-FILE-ENCODING", 2, 4)
+
+
+def test_a_duplicate_key_names_the_line_of_its_first_occurrence() -> None:
+    problem = rejected("x: 0\na: 1\nb: 2\na: 3\n")
+    assert (problem.code, problem.line) == ("E-YAML-DUPLICATE-KEY", 4)
+    assert re.findall(r"[0-9]+", problem.message) == ["2"]
 
 
 def test_files_over_one_mebibyte_are_refused_unparsed() -> None:
@@ -147,6 +213,12 @@ YAML_PIECES = st.sampled_from(
         "&a ",
         "*a ",
         "!!str ",
+        "!!int ",
+        "!!null ",
+        "!!map ",
+        "!!binary ",
+        "!c!bool ",
+        "%TAG !c! tag:yaml.org,2002:\n",
         "<<: ",
         "? ",
         ": ",

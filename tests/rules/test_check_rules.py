@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from peereval.cli.check import run_check
-from tests.minirepo import PANELS, files, write
+from tests.minirepo import PANELS, expert, files, write
 
 AS_OF = datetime.date(2025, 12, 20)
 Change = Callable[[dict[str, str]], None]
@@ -96,6 +96,18 @@ def cap_of_one(contents: dict[str, str]) -> None:
     contents["cases/2025/panels.yaml"] = PANELS.replace(
         "cases: [QZ2025-001, QZ2025-002]", "cases: [QZ2025-001]"
     ).replace("recusals: []", second_panel)
+
+
+def recused_from_case_2_and_replaced(contents: dict[str, str]) -> None:
+    """E0002 recuses from QZ2025-002 (Art. 10) and E0004 scores instead: E0002 sits on its panel, but never scores it."""
+    contents["experts/E0004.yaml"] = expert(4)
+    contents["cases/2025/panels.yaml"] = PANELS.replace(
+        "recusals: []",
+        "recusals:\n  - {case: QZ2025-002, expert: E0002, ground: 10(4), source: leading_group, "
+        "evidence: 领导小组决定回避, decision: {on: 2025-09-10, decision: 泉法援评〔2025〕4号}, replacement: E0004}",
+    )
+    text = contents.pop("scoresheets/2025/QZ2025-002/E0002.yaml")
+    contents["scoresheets/2025/QZ2025-002/E0004.yaml"] = text.replace("E0002", "E0004")
 
 
 RULES = [
@@ -308,6 +320,87 @@ RULES = [
         "re_review_by_a_first_panel_member",
         "21",
         objection(members="[E0003, E0001]"),
+        (OBJECTION, 9, "E-ART21-REVIEW-MEMBER"),
+    ),
+    (
+        "case_type_without_an_indicator_set",
+        "9",
+        add(
+            "cases/2025/QZ2025-003.yaml",
+            files()["cases/2025/QZ2025-001.yaml"].replace("001", "003").replace("type: criminal", "type: civil"),
+        ),
+        ("cases/2025/QZ2025-003.yaml", 3, "E-REF-CASE-TYPE"),
+    ),
+    (
+        "scoresheet_with_another_indicator_set_than_the_round_gives",
+        "12",
+        replace(S1, "indicator_set: criminal-v1", "indicator_set: criminal-v2"),
+        (S1, 3, "E-REF-INDICATOR-SET-MISMATCH"),
+    ),
+    (
+        "indicator_set_approved_after_the_draw",
+        "6",
+        replace("scoresheets/indicators/criminal-v1.yaml", "approved: {on: 2025-08-20", "approved: {on: 2025-09-11"),
+        ("scoresheets/indicators/criminal-v1.yaml", 4, "E-DATE-DECISION-AFTER"),
+    ),
+    (
+        "panel_lists_a_case_the_round_does_not_have",
+        "9",
+        replace(
+            "cases/2025/panels.yaml", "cases: [QZ2025-001, QZ2025-002]", "cases: [QZ2025-001, QZ2025-002, QZ2025-009]"
+        ),
+        ("cases/2025/panels.yaml", 9, "E-REF-UNKNOWN-CASE"),
+    ),
+    (
+        "scoresheet_for_a_case_the_round_does_not_have",
+        "9",
+        add("scoresheets/2025/QZ2025-009/E0001.yaml", files()[S1].replace("QZ2025-001", "QZ2025-009")),
+        ("scoresheets/2025/QZ2025-009/E0001.yaml", 1, "E-REF-UNKNOWN-CASE"),
+    ),
+    (
+        "scoresheet_submitted_before_the_draw",
+        "",
+        replace(S1, "submitted_on: 2025-10-20", "submitted_on: 2025-09-01"),
+        (S1, 10, "E-DATE-ORDER"),
+    ),
+    (
+        "summary_submitted_before_a_members_scoresheet",
+        "",
+        replace(SUM1, "submitted_on: 2025-10-25", "submitted_on: 2025-10-19"),
+        (SUM1, 7, "E-DATE-ORDER"),
+    ),
+    (
+        "leading_group_decision_before_the_summary",
+        "",
+        replace(
+            SUM1,
+            "agreed: true",
+            "agreed: false\nescalation: {on: 2025-10-24, decision: 泉法援评〔2025〕9号, grade: excellent, reasons: 理由}",
+        ),
+        (SUM1, 7, "E-DATE-ORDER"),
+    ),
+    (
+        "office_decision_before_the_objection_was_filed",
+        "",
+        both(objection(), replace(OBJECTION, "office_decision: {on: 2025-12-16", "office_decision: {on: 2025-12-14")),
+        (OBJECTION, 6, "E-DATE-ORDER"),
+    ),
+    (
+        "re_review_group_without_an_office_decision_to_review",
+        "21",
+        both(objection(), replace(OBJECTION, "review: true", "review: false")),
+        (OBJECTION, 8, "E-REF-REVIEW"),
+    ),
+    (
+        "re_review_summary_without_a_re_review_group",
+        "21",
+        add("scoresheets/2025/QZ2025-002/review/summary.yaml", files()[SUM2]),
+        ("scoresheets/2025/QZ2025-002/review/summary.yaml", 1, "E-REF-REVIEW"),
+    ),
+    (
+        "re_review_by_a_first_panel_member_who_recused",
+        "21",
+        both(recused_from_case_2_and_replaced, objection(members="[E0003, E0002]")),
         (OBJECTION, 9, "E-ART21-REVIEW-MEMBER"),
     ),
     ("re_review_group_too_small", "21", objection(members="[E0003]"), (OBJECTION, 9, "E-ART21-REVIEW-SIZE")),

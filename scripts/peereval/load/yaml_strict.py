@@ -11,6 +11,11 @@ Scalars follow the YAML 1.2 core schema, narrowed: ``null``/``~``/empty,
 ``true``/``false``, decimal integers without leading zeros, decimal floats.
 Everything else is a string, so dates stay ISO strings for the schema to check.
 Mapping keys are always strings.
+
+The core schema's tags are honoured: ``!!str`` makes any scalar a string;
+``!!int``, ``!!float``, ``!!bool`` and ``!!null`` ask for a value written as
+that type is written untagged (``!!int "12"`` is 12, ``!!bool yes`` an error);
+``!!seq`` and ``!!map`` fit only a list and a mapping. Any other tag is refused.
 """
 
 from __future__ import annotations
@@ -34,7 +39,20 @@ _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
 _NULLS = frozenset({"", "~", "null"})
-_CORE_TAGS = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!"})
+_CORE_PREFIX = "tag:yaml.org,2002:"
+# The YAML 1.2 core schema's tags and the type each asks for.
+_CORE_TAGS: dict[str, type] = {
+    f"{_CORE_PREFIX}{name}": kind
+    for name, kind in [
+        ("str", str),
+        ("int", int),
+        ("float", float),
+        ("bool", bool),
+        ("null", type(None)),
+        ("seq", list),
+        ("map", dict),
+    ]
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +83,39 @@ def escape_pointer_token(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
+def _short(tag: str) -> str:
+    return tag.replace(_CORE_PREFIX, "!!", 1) if tag.startswith(_CORE_PREFIX) else tag
+
+
+def _wanted(event: Any) -> type | None:
+    """The type a node's core tag asks for; None when untagged (or ``!``); any other tag is refused."""
+    if event.tag in (None, "!"):
+        return None
+    if event.tag not in _CORE_TAGS:
+        raise _Reject(event.start_mark, "E-YAML-TAG", f"不允许使用标签 {_short(event.tag)}，请去掉它")
+    return _CORE_TAGS[event.tag]
+
+
+def _misfit(event: Any, what: str) -> _Reject:
+    return _Reject(event.start_mark, "E-YAML-TAG-VALUE", f"标签 {_short(event.tag)} 与{what}不符，请去掉标签或改正值")
+
+
 def _scalar(event: Any) -> Any:
-    if event.tag not in (None, "!") and event.tag not in _CORE_TAGS:
-        raise _Reject(event.start_mark, "E-YAML-TAG", f"不允许使用标签 {event.tag}，请去掉它")
+    wanted = _wanted(event)
     text: str = event.value
-    if event.tag is not None or not event.implicit[0]:
-        return text  # quoted, block or explicitly tagged !!str: always a string
+    if wanted is str or (wanted is None and (event.tag is not None or not event.implicit[0])):
+        return text  # quoted, block, ``!`` or ``!!str``: always a string
+    value = _plain(event)
+    if wanted is float and type(value) is int:
+        value = float(value)
+    if wanted is not None and type(value) is not wanted:
+        raise _misfit(event, f"值 {text!r} ")
+    return value
+
+
+def _plain(event: Any) -> Any:
+    """A plain scalar's value by the narrowed core schema."""
+    text: str = event.value
     if text in _NULLS:
         return None
     if text == "true":
@@ -108,11 +153,10 @@ class _Builder:
             raise _Reject(event.start_mark, "E-YAML-TOO-DEEP", f"嵌套超过 {MAX_DEPTH} 层")
         if isinstance(event, yaml.ScalarEvent):
             return _scalar(event)
-        if event.tag is not None and event.tag not in _CORE_TAGS:
-            raise _Reject(event.start_mark, "E-YAML-TAG", f"不允许使用标签 {event.tag}，请去掉它")
-        if isinstance(event, yaml.SequenceStartEvent):
-            return self.sequence(pointer, depth)
-        return self.mapping(pointer, depth)
+        kind = list if isinstance(event, yaml.SequenceStartEvent) else dict
+        if _wanted(event) not in (None, kind):
+            raise _misfit(event, "列表" if kind is list else "映射")
+        return self.sequence(pointer, depth) if kind is list else self.mapping(pointer, depth)
 
     def sequence(self, pointer: str, depth: int) -> list[Any]:
         items: list[Any] = []
@@ -142,8 +186,8 @@ class _Builder:
             raise _Reject(event.start_mark, "E-YAML-KEY", "键必须是简单的文字，不能是列表或映射")
         if event.anchor is not None:
             raise _Reject(event.start_mark, "E-YAML-ANCHOR", "不允许使用锚点和别名（& 与 *）")
-        if event.tag is not None and event.tag not in _CORE_TAGS:
-            raise _Reject(event.start_mark, "E-YAML-TAG", f"不允许使用标签 {event.tag}，请去掉它")
+        if _wanted(event) not in (None, str):
+            raise _Reject(event.start_mark, "E-YAML-KEY", f"键总是文字，不能标为 {_short(str(event.tag))}")
         if event.value == "<<" and event.implicit[0]:
             raise _Reject(event.start_mark, "E-YAML-MERGE-KEY", "不允许使用合并键 <<，请直接写出各项")
         return str(event.value)
