@@ -182,6 +182,20 @@ def test_draw_review_records_a_group_outside_the_first_panel(run: Run, tmp_path:
     assert run("draw", "--repo", str(root), "--review", "QZ2025-002", "2025").code == 2
 
 
+@pytest.mark.article("22")
+def test_draw_review_on_ground_22_2_waits_for_the_supplement(run: Run, tmp_path: Path) -> None:
+    root = drawn(run, tmp_path)
+    objection = root / "cases/2025/objections/QZ2025-002.yaml"
+    text = (
+        "case: QZ2025-002\nfiled_on: 2025-12-15\napplicant: 承办人（示例）\n"
+        'grounds: ["22(2)"]\nstatement: 遗漏材料（示例）\noffice_decision: {on: 2025-12-16, review: true}\n'
+    )
+    write(root, {"cases/2025/objections/QZ2025-002.yaml": text})
+    ran = run("draw", "--repo", str(root), "--as-of", "2025-12-17", "--review", "QZ2025-002", "2025")
+    assert ran.code == 2 and "supplement.received_on" in ran.stderr
+    assert objection.read_text(encoding="utf-8") == text  # nothing recorded
+
+
 def test_draw_report_lists_each_experts_panels_and_cases(run: Run, tmp_path: Path) -> None:
     root = drawn(run, tmp_path)
     ran = run("draw", "--repo", str(root), "--report", "--format", "json", "2025")
@@ -212,6 +226,15 @@ DEMO = Path(__file__).resolve().parents[2]
 def test_the_demo_rounds_panels_are_the_draw_and_verify(run: Run) -> None:
     """The demo's panels.yaml was written by ``peereval draw 2025`` (with the designated P-criminal-2 as a draft)."""
     assert run("draw", "--repo", str(DEMO), "--verify", "2025").code == 0
+
+
+@pytest.mark.article("9")
+def test_drawing_the_demo_round_again_gives_its_panels_yaml_byte_for_byte(run: Run) -> None:
+    """Without --update nothing is written: equal bytes are said so, a difference would fail (exit 1)."""
+    before = (DEMO / "cases/2025/panels.yaml").read_bytes()
+    ran = run("draw", "--repo", str(DEMO), "2025")
+    assert ran.code == 0 and "与复算结果一致" in ran.stderr
+    assert (DEMO / "cases/2025/panels.yaml").read_bytes() == before
 
 
 @pytest.mark.article("5")

@@ -531,12 +531,19 @@ def _review(
         raise PeerevalError(f"评估办尚未决定复查（{path} 的 office_decision.review 不是 true）")
     if objection.review_panel is not None:
         raise PeerevalError(f"{path} 已有复查组（review_panel）；用 peereval draw {records.round.id} --verify 核对")
+    assigned_on = today_if_none(as_of)
+    received = objection.supplement_received_on
+    if "22(2)" in objection.grounds and (received is None or received > assigned_on):
+        raise PeerevalError(
+            f"按第二十二条第（二）项申请复查的，须在补交材料后才能复查：{path} 未记录 supplement.received_on"
+            f"（或晚于 {assigned_on}）"
+        )
     result = review_draw_for(
         records,
         case_id,
         experts=loaded.repository.experts,
         scheme=scheme,
-        assigned_on=today_if_none(as_of),
+        assigned_on=assigned_on,
         seed=seed or _seed(records),
     )
     if result.problems:
