@@ -116,6 +116,9 @@ CODES: Mapping[str, Code] = {
     "E-ART16-REASONS": Code("16", "an excellent or fail conclusion without reasons"),
     "E-ART17-ESCALATION": Code("17", "a leading-group decision where the panel agreed"),
     "W-ART17-AWAITING-DECISION": Code("17", "a disagreement the leading group has not decided yet"),
+    "W-ART17-NO-DISAGREEMENT": Code(
+        "17", "recorded as a disagreement though every member's scoresheet gives one grade"
+    ),
     # Dates
     "E-DATE-CLOSED-OUTSIDE-PERIOD": Code("5", "a case closed outside the round's period"),
     "E-DATE-ORDER": Code("", "dates in the wrong order"),

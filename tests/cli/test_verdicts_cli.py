@@ -44,6 +44,14 @@ def test_verdicts_report_per_item_means_and_the_first_grade(run: Run) -> None:
     assert isinstance(row["item_means"], dict) and len(row["item_means"]) >= 8
 
 
+@pytest.mark.article("17")
+def test_each_experts_own_grade_is_derived_from_the_scoresheet(run: Run) -> None:
+    """The escalated demo case: its members' own grades differ; the Art. 15 case: each member's own grade fails."""
+    rows = verdicts(run)
+    assert len(set(rows["QZ2025-035"]["own_grades"].values())) > 1
+    assert set(rows["QZ2025-030"]["own_grades"].values()) == {"fail"}
+
+
 @pytest.mark.article("23")
 def test_after_a_re_review_the_verdict_keeps_the_first_mean_and_adds_the_review_groups(run: Run) -> None:
     rows = verdicts(run)

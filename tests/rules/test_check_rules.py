@@ -209,6 +209,12 @@ RULES = [
         (SUM1, 6, "W-ART17-AWAITING-DECISION"),
     ),
     (
+        "disagreement_recorded_where_every_scoresheet_gives_the_same_grade",
+        "17",
+        replace(SUM1, "agreed: true", "agreed: false"),
+        (SUM1, 6, "W-ART17-NO-DISAGREEMENT"),
+    ),
+    (
         "leading_group_decision_where_the_panel_agreed",
         "17",
         replace(

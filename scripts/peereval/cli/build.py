@@ -23,14 +23,13 @@ from peereval.cli.report import exit_code, report_text
 from peereval.cli.signatures import STATE_CODES, Enforcement, enforce_signatures, trust_root_option
 from peereval.cli.site import report_site
 from peereval.cli.tables import render
-from peereval.cli.verdicts import VERDICT_COLUMNS, verdict_row
+from peereval.cli.verdicts import VERDICT_COLUMNS, verdict_rows
 from peereval.load.repo import LoadResult, load_repository
 from peereval.problems import problem_sort_key
 from peereval.publish.files import write_text_atomic
 from peereval.publish.letters import LetterInputError, write_repository_letters
 from peereval.publish.letters_pdf import check_toolchain
 from peereval.publish.site import SitePaths, build_site
-from peereval.rules.verdict import round_verdicts
 
 # Signature states that only keep a case short of final; every other signature problem is a broken history.
 HOLDING_BACK = frozenset(code for code, _ in STATE_CODES.values())
@@ -38,11 +37,7 @@ HOLDING_BACK = frozenset(code for code, _ in STATE_CODES.values())
 
 def write_verdicts(repo: Path, loaded: LoadResult, *, as_of: datetime.date, enforcement: Enforcement) -> Path:
     """The verdicts of every round, for staff, as ``build/verdicts.json`` and ``.csv`` (never published)."""
-    rows = [
-        verdict_row(records.round.id, verdict)
-        for records in loaded.repository.rounds.values()
-        for verdict in round_verdicts(records, as_of=as_of, signatures=enforcement.states)
-    ]
+    rows = verdict_rows(loaded.repository, None, as_of=as_of, states=enforcement.states)
     folder = repo / "build"
     for output_format in ("json", "csv"):
         write_text_atomic(folder / f"verdicts.{output_format}", render(rows, VERDICT_COLUMNS, output_format))

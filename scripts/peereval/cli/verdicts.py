@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +13,13 @@ from peereval.cli.params import as_of_option, format_option, repo_option, today_
 from peereval.cli.signatures import announced_enforcement, trust_root_option
 from peereval.cli.tables import render
 from peereval.load.repo import load_repository
-from peereval.model import Grade, Repository, RoundRecords
+from peereval.model import Grade, IndicatorSet, IndicatorSetId, Repository, RoundRecords
 from peereval.problems import PeerevalError
+from peereval.rules.scoring import own_grade
 from peereval.rules.stats import GROUPINGS, group_stats
-from peereval.rules.verdict import CaseVerdict, round_verdicts
+from peereval.rules.verdict import CaseVerdict, Signatures, round_verdicts
 
+IndicatorSets = Mapping[IndicatorSetId, IndicatorSet]
 VERDICT_COLUMNS = {
     "round": "轮次",
     "case": "案件",
@@ -25,6 +28,7 @@ VERDICT_COLUMNS = {
     "handler": "承办人",
     "mean_score": "平均分",
     "item_means": "各项平均分",
+    "own_grades": "各专家等次",
     "review_mean_score": "复查平均分",
     "grade": "等次",
     "status": "状态",
@@ -60,16 +64,24 @@ def _flags(verdict: CaseVerdict) -> list[str]:
     return flags
 
 
-def verdict_row(round_id: str, verdict: CaseVerdict) -> dict[str, Any]:
+def verdict_row(records: RoundRecords, verdict: CaseVerdict, indicator_sets: IndicatorSets) -> dict[str, Any]:
+    """One case as ``peereval verdicts`` and ``build/verdicts.json`` show it."""
     case = verdict.case
+    indicator_set = indicator_sets.get(records.round.indicator_sets.get(case.type, IndicatorSetId("")))
+    sheets = ((e, records.scoresheets.get((case.id, e))) for e in verdict.scorers)
     return {
-        "round": round_id,
+        "round": records.round.id,
         "case": case.id,
         "type": case.type,
         "institution": case.institution_name,
         "handler": case.handler_name,
         "mean_score": verdict.mean_score,
         "item_means": verdict.item_means,
+        "own_grades": {
+            expert: own_grade(sheet, indicator_set).value
+            for expert, sheet in sheets
+            if sheet is not None and indicator_set is not None
+        },
         "review_mean_score": verdict.review_mean_score,
         "grade": verdict.final_grade.value if verdict.final_grade else None,
         "first_grade": verdict.first_grade.value if verdict.first_grade else None,
@@ -79,16 +91,23 @@ def verdict_row(round_id: str, verdict: CaseVerdict) -> dict[str, Any]:
     }
 
 
-def _verdicts(
-    repo: Path, round_id: str | None, as_of: datetime.date, trust_root: str | None
-) -> list[tuple[str, CaseVerdict]]:
-    repository = load_repository(repo).repository
-    states = announced_enforcement(repo, repository, trust_root=trust_root).states
+def round_case_verdicts(
+    repository: Repository, round_id: str | None, *, as_of: datetime.date, states: Signatures
+) -> list[tuple[RoundRecords, CaseVerdict]]:
+    """Every case of ROUND (default: every round) with its verdict; *states* as for ``round_verdicts``."""
     return [
-        (records.round.id, verdict)
+        (records, verdict)
         for records in selected_rounds(repository, round_id)
         for verdict in round_verdicts(records, as_of=as_of, signatures=states)
     ]
+
+
+def verdict_rows(
+    repository: Repository, round_id: str | None, *, as_of: datetime.date, states: Signatures
+) -> list[dict[str, Any]]:
+    """The rows of ``peereval verdicts`` (and of ``build/verdicts.json``)."""
+    found = round_case_verdicts(repository, round_id, as_of=as_of, states=states)
+    return [verdict_row(records, verdict, repository.indicator_sets) for records, verdict in found]
 
 
 @click.command()
@@ -104,7 +123,9 @@ def verdicts(
 
     With --trust-root, a case is final only once all its sheets are validly signed (else: signing).
     """
-    rows = [verdict_row(r, v) for r, v in _verdicts(repo, round_id, today_if_none(as_of), trust_root)]
+    repository = load_repository(repo).repository
+    states = announced_enforcement(repo, repository, trust_root=trust_root).states
+    rows = verdict_rows(repository, round_id, as_of=today_if_none(as_of), states=states)
     click.echo(render(rows, VERDICT_COLUMNS, output_format), nl=False)
     return 0
 
@@ -123,7 +144,13 @@ def stats(
 
     Only concluded cases count (with --trust-root: validly signed ones).
     """
-    found = [v for _, v in _verdicts(repo, round_id, today_if_none(as_of), trust_root) if v.is_concluded]
+    repository = load_repository(repo).repository
+    states = announced_enforcement(repo, repository, trust_root=trust_root).states
+    found = [
+        v
+        for _, v in round_case_verdicts(repository, round_id, as_of=today_if_none(as_of), states=states)
+        if v.is_concluded
+    ]
     rows = [
         {
             "group": row.group,

@@ -39,6 +39,11 @@ def grade_for(score: float, indicator_set: IndicatorSet) -> Grade:
     return Grade.FAIL
 
 
+def own_grade(sheet: Scoresheet, indicator_set: IndicatorSet) -> Grade:
+    """The grade one expert's scoresheet gives (Art. 13): fail when the expert raised an Art. 15 condition."""
+    return panel_grade(total(sheet), indicator_set, (finding.id for finding in sheet.auto_fail))
+
+
 def panel_grade(mean: float, indicator_set: IndicatorSet, accepted_auto_fail: Iterable[str]) -> Grade:
     """The grade the rule gives a case: fail on any accepted Art. 15 condition, else by the mean."""
     return Grade.FAIL if any(True for _ in accepted_auto_fail) else grade_for(mean, indicator_set)
@@ -105,6 +110,13 @@ def summary_problems(summary: Summary, sheets: list[Scoresheet], indicator_set: 
                 "E-ART15-NOT-RAISED",
                 f"第15条情形 {condition!r} 没有任何专家在评估表中提出并说明依据",
             )
+    own = {own_grade(sheet, indicator_set) for sheet in sheets}
+    if not summary.agreed and len(own) == 1:
+        yield source.problem(
+            "/agreed",
+            "W-ART17-NO-DISAGREEMENT",
+            f"各成员评估表给出的等次都是 {own.pop().value}，却记为意见不一致（agreed: false）",
+        )
     mean = mean_total(sheets)
     if mean is not None and abs(mean - summary.mean_score) > 0.005:
         yield source.problem(
