@@ -383,6 +383,7 @@ office:
     role: 评估办工作人员
 publication:
   handler_names: true
+  expert_names: false
   letters_on_site: true
 """
 

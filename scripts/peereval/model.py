@@ -139,6 +139,7 @@ class Deadlines:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Publication:
     handler_names: bool
+    expert_names: bool
     letters_on_site: bool
     office_address: str | None
 

@@ -44,6 +44,7 @@ def letters(
         scheme=scheme or repository.scheme,
         indicator_sets=repository.indicator_sets,
         calendar=build_work_calendar(repository.calendar),
+        experts=repository.experts,
         as_of=as_of,
         signatures=signatures,
     )
@@ -92,6 +93,20 @@ def test_an_art15_fail_carries_each_experts_evidence_anonymised() -> None:
     assert finding.article == "第十五条第（一）项"
     assert [label for label, _ in finding.evidence] == ["专家一", "专家二", "专家三"]
     assert body.exclusion_years == 3
+
+
+def test_experts_are_named_in_the_letters_only_where_the_publication_policy_says_so() -> None:
+    scheme = demo().scheme
+    assert scheme is not None and not scheme.publication.expert_names
+    named = dataclasses.replace(scheme, publication=dataclasses.replace(scheme.publication, expert_names=True))
+    body = letters(scheme=named)["QZ2025-030-conclusion"].body
+    assert isinstance(body, ConclusionBody)
+    names = {expert.name for expert in demo().experts.values()}
+    assert [comment.label for comment in body.letter.comments] and all(
+        comment.label in names for comment in body.letter.comments
+    )
+    [finding] = body.findings
+    assert all(label in names for label, _ in finding.evidence)
 
 
 @pytest.mark.article("17")

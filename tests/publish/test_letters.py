@@ -75,6 +75,7 @@ def issued(loaded: LoadResult, names: tuple[str, ...] = NAMES) -> list[Letter]:
         scheme=repository.scheme,
         indicator_sets=repository.indicator_sets,
         calendar=build_work_calendar(repository.calendar),
+        experts=repository.experts,
         as_of=AS_OF,
     )
     return [letter for letter in found if letter.name in names]

@@ -115,6 +115,7 @@ def build_scheme(source: Source, data: Data) -> Scheme:
         office=tuple(_person(item) for item in data["office"]),
         publication=Publication(
             handler_names=publication["handler_names"],
+            expert_names=publication.get("expert_names", False),
             letters_on_site=publication.get("letters_on_site", True),
             office_address=publication.get("office_address"),
         ),

@@ -16,7 +16,17 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from peereval.calendar import WorkCalendar
-from peereval.model import GRADE_LABELS, Grade, IndicatorSet, IndicatorSetId, Objection, RoundRecords, Scheme
+from peereval.model import (
+    GRADE_LABELS,
+    Expert,
+    ExpertId,
+    Grade,
+    IndicatorSet,
+    IndicatorSetId,
+    Objection,
+    RoundRecords,
+    Scheme,
+)
 from peereval.publish.letter_layout import ATTACHMENT_NOTE_EM_PER_LINE, article_label, split_reply, title_lines
 from peereval.publish.letter_models import (
     Body,
@@ -58,6 +68,7 @@ class _Context:
     scheme: Scheme
     indicator_sets: Mapping[IndicatorSetId, IndicatorSet]
     calendar: WorkCalendar
+    experts: Mapping[ExpertId, Expert]
 
     @property
     def bodies(self) -> str:
@@ -120,7 +131,9 @@ def _findings(context: _Context, verdict: CaseVerdict, letter: HandlerLetter) ->
 def _handler(context: _Context, verdict: CaseVerdict) -> HandlerLetter:
     set_id = context.records.round.indicator_sets.get(verdict.case.type)
     indicator_set = context.indicator_sets.get(set_id) if set_id is not None else None
-    return handler_letter(verdict, context.records, context.scheme, indicator_set, context.calendar)
+    return handler_letter(
+        verdict, context.records, context.scheme, indicator_set, context.calendar, experts=context.experts
+    )
 
 
 def conclusion_letter(context: _Context, verdict: CaseVerdict, dated: date) -> Letter:
@@ -264,6 +277,7 @@ def round_letters(
     scheme: Scheme,
     indicator_sets: Mapping[IndicatorSetId, IndicatorSet],
     calendar: WorkCalendar,
+    experts: Mapping[ExpertId, Expert],
     as_of: date,
     signatures: Signatures = None,
 ) -> tuple[Letter, ...]:
@@ -274,7 +288,9 @@ def round_letters(
 
     :raises UnknownYearError: when a deadline reaches a year the calendar does not know.
     """
-    context = _Context(records=records, scheme=scheme, indicator_sets=indicator_sets, calendar=calendar)
+    context = _Context(
+        records=records, scheme=scheme, indicator_sets=indicator_sets, calendar=calendar, experts=experts
+    )
     issued = _issued(context, round_verdicts(records, as_of=as_of, signatures=signatures), as_of=as_of)
     # Numbers are given in issue order to every letter the round issues once all its sheets are signed, so
     # a case held back for a missing signature keeps its number free and never renumbers letters already sent.

@@ -257,6 +257,7 @@ def repository_batches(
             scheme=repository.scheme,
             indicator_sets=repository.indicator_sets,
             calendar=calendar,
+            experts=repository.experts,
             as_of=as_of,
             signatures=signatures,
         )

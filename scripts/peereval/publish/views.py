@@ -8,11 +8,21 @@ Client and party data are never read here, so they cannot reach a template.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from peereval.calendar import WorkCalendar
-from peereval.model import CASE_TYPE_LABELS, GRADE_LABELS, Grade, IndicatorSet, RoundRecords, Scheme
+from peereval.model import (
+    CASE_TYPE_LABELS,
+    GRADE_LABELS,
+    Expert,
+    ExpertId,
+    Grade,
+    IndicatorSet,
+    RoundRecords,
+    Scheme,
+)
 from peereval.rules.verdict import CaseVerdict
 
 # (record kind, JSON pointer with * for any key or index) of every field a view reads.
@@ -54,6 +64,7 @@ PUBLIC_FIELDS: tuple[tuple[str, str], ...] = (
     ("scheme", "/publication/office_address"),
 )
 HANDLER_FIELDS: tuple[tuple[str, str], ...] = PUBLIC_FIELDS + (
+    ("expert", "/name"),  # only where publication.expert_names says so
     ("scoresheet", "/scores/*"),
     ("scoresheet", "/comments"),
     ("scoresheet", "/auto_fail/*/id"),
@@ -170,24 +181,30 @@ def handler_letter(
     scheme: Scheme,
     indicator_set: IndicatorSet | None,
     calendar: WorkCalendar,
+    experts: Mapping[ExpertId, Expert],
 ) -> HandlerLetter:
-    """The letter's view: the public case plus per-item means, anonymised comments and the objection deadline."""
-    sheets = [
-        records.scoresheets[(verdict.case.id, e)]
+    """The letter's view: the public case plus per-item means, the experts' comments and the objection deadline.
+
+    Experts are 专家一, 专家二 … in the panel's order, or by name where ``publication.expert_names`` says so.
+    """
+    signed = [
+        (e, records.scoresheets[(verdict.case.id, e)])
         for e in verdict.scorers
         if (verdict.case.id, e) in records.scoresheets
     ]
+    sheets = [sheet for _, sheet in signed]
+    named = scheme.publication.expert_names
     items = tuple(
         ItemResult(title=item.title, points=item.points, mean=verdict.item_means.get(item.id))
         for item in (indicator_set.items if indicator_set is not None else ())
     )
     comments = tuple(
         ExpertComment(
-            label=expert_label(index),
+            label=experts[expert].name if named and expert in experts else expert_label(index),
             comments=sheet.comments,
             total=sum(sheet.scores.values()),
         )
-        for index, sheet in enumerate(sheets)
+        for index, (expert, sheet) in enumerate(signed)
     )
     accepted = set(verdict.auto_fail)
     evidence = tuple(f.evidence for sheet in sheets for f in sheet.auto_fail if f.id in accepted)
