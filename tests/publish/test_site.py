@@ -345,3 +345,24 @@ def test_the_notice_in_headless_chromium_shows_title_table_chart_and_finds_a_chi
         browser.close()
     assert (tmp_path / "notice.png").stat().st_size > 10_000
     assert outside == []
+
+
+# --- several rounds ------------------------------------------------------------------------------------
+
+
+def test_with_several_rounds_the_home_page_shows_the_trend_and_the_navigation_lists_newest_first(
+    tmp_path: Path,
+) -> None:
+    from benchmarks.generate import AS_OF as GENERATED_ON
+    from benchmarks.generate import generate
+
+    repo = tmp_path / "repo"
+    generate(45, repo, seed=3, cases_per_round=20)
+    paths = SitePaths.for_repo(repo)
+    result = build_site(paths, as_of=GENERATED_ON)
+    assert result.published, result.leaks
+    home = page(paths.site_dir, "index.html")
+    [trend] = re.findall(r"<svg[^>]*role=\"img\"[^>]*>.*?</svg>", home, flags=re.S)
+    assert "<caption>历轮评估等次分布与优良率</caption>" in home and trend.count("%</text>") >= 3 + 3
+    navigation = re.findall(r'href="(2025-0\d)/"', home)
+    assert navigation and navigation[0] == "2025-03"
