@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from peereval.cli.check import run_check
-from peereval.cli.letters import progress_bar
+from peereval.cli.letters import write_and_report
 from peereval.cli.params import as_of_option, repo_option, today_if_none
 from peereval.cli.report import exit_code, report_text
 from peereval.cli.signatures import STATE_CODES, Enforcement, enforce_signatures, trust_root_option
@@ -27,7 +27,6 @@ from peereval.cli.verdicts import VERDICT_COLUMNS, verdict_rows
 from peereval.load.repo import LoadResult, load_repository
 from peereval.problems import problem_sort_key
 from peereval.publish.files import write_text_atomic
-from peereval.publish.letters import LetterInputError, write_repository_letters
 from peereval.publish.letters_pdf import check_toolchain
 from peereval.publish.site import SitePaths, build_site
 
@@ -47,23 +46,6 @@ def write_verdicts(repo: Path, loaded: LoadResult, *, as_of: datetime.date, enfo
         + (f"（{pending} 件签名未全部有效，暂不通知、不公示）" if pending else "")
     )
     return folder
-
-
-def write_letters(repo: Path, loaded: LoadResult, *, as_of: datetime.date, enforcement: Enforcement) -> int:
-    try:
-        results = write_repository_letters(
-            repo, as_of=as_of, loaded=loaded, progress=progress_bar, signatures=enforcement.states
-        )
-    except LetterInputError as error:
-        click.echo(str(error), err=True)
-        return 1
-    for result in results:
-        outcome = result.outcome
-        click.echo(
-            f"函件 {result.round}：{len(result.paths)} 封，生成 {len(outcome.rendered)} 封，"
-            f"未变 {len(outcome.skipped)} 封 → {result.folder}"
-        )
-    return 0
 
 
 @click.command()
@@ -89,7 +71,7 @@ def build(repo: Path, as_of: datetime.date | None, trust_root: str | None) -> in
         for problem in sorted(held, key=problem_sort_key):
             click.echo(problem.as_text(), err=True)
     write_verdicts(repo, loaded, as_of=day, enforcement=enforcement)
-    if write_letters(repo, loaded, as_of=day, enforcement=enforcement):
+    if write_and_report(repo, loaded, out=None, as_of=day, rounds=None, jobs=None, states=enforcement.states):
         return 1
     paths = SitePaths.for_repo(repo)
     return report_site(build_site(paths, as_of=day, loaded=loaded, signatures=enforcement.files), paths)

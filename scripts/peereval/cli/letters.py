@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,9 +18,10 @@ import click
 from peereval.cli.params import as_of_option, repo_option, today_if_none
 from peereval.cli.signatures import announced_enforcement, trust_root_option
 from peereval.cli.verdicts import selected_rounds
-from peereval.load.repo import load_repository
+from peereval.load.repo import LoadResult, load_repository
 from peereval.publish.letters import LetterInputError, write_repository_letters
 from peereval.publish.letters_pdf import check_toolchain
+from peereval.rules.verdict import Signatures
 
 
 @contextmanager
@@ -64,16 +65,23 @@ def letters(
     loaded = load_repository(repo)
     rounds = [records.round.id for records in selected_rounds(loaded.repository, round_id)]
     states = announced_enforcement(repo, loaded.repository, trust_root=trust_root).states
+    return write_and_report(repo, loaded, out=out, as_of=today_if_none(as_of), rounds=rounds, jobs=jobs, states=states)
+
+
+def write_and_report(
+    repo: Path,
+    loaded: LoadResult,
+    *,
+    out: Path | None,
+    as_of: datetime.date,
+    rounds: Sequence[str] | None,
+    jobs: int | None,
+    states: Signatures,
+) -> int:
+    """Write the letters (``peereval letters`` and ``build``) and say what was done; the exit code."""
     try:
         results = write_repository_letters(
-            repo,
-            out,
-            as_of=today_if_none(as_of),
-            rounds=rounds,
-            loaded=loaded,
-            jobs=jobs,
-            progress=progress_bar,
-            signatures=states,
+            repo, out, as_of=as_of, rounds=rounds, loaded=loaded, jobs=jobs, progress=progress_bar, signatures=states
         )
     except LetterInputError as error:
         click.echo(str(error), err=True)
