@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import Ran
 from tests.signed_repo import Repo
-from tests.signing.test_signed_history import SHEET_2
+from tests.signing.test_signed_history import SHEET_2, commit_an_unsigned_edit
 
 Run = Callable[..., Ran]
 AS_OF = "2026-01-15"
@@ -40,8 +40,7 @@ def test_build_with_a_trust_root_publishes_each_signed_case_with_its_signatures(
 def test_build_holds_back_a_case_whose_scoresheet_is_not_signed_and_says_so(
     run: Run, repo: Repo, trust_root: str
 ) -> None:
-    repo.edit(SHEET_2, "comments: 工作规范（示例）", "comments: 未签名修改（示例）")
-    repo.commit("评分表修改", when="2025-10-27T10:00:00+08:00")
+    commit_an_unsigned_edit(repo, SHEET_2)
     ran = build(run, repo, "--trust-root", trust_root)
     assert ran.code == 0, ran.stderr
     assert f"{SHEET_2}:0:0: E-SIGN-UNSIGNED" in ran.stderr

@@ -28,6 +28,12 @@ SIGNATURE_1 = f"{CASE}/signatures/E0001.yaml"
 SIGNATURE_2 = f"{CASE}/signatures/E0002.yaml"
 
 
+def commit_an_unsigned_edit(repo: Repo, path: str) -> None:
+    """A staff member's unsigned commit that changes an expert's scoresheet (the expert's signature no longer counts)."""
+    repo.edit(path, "comments: 工作规范（示例）", "comments: 未签名修改（示例）")
+    repo.commit("评分表修改", when="2025-10-27T10:00:00+08:00")
+
+
 def report(repo: Repo, trust_root: str | None) -> SignatureReport:
     return signature_report(repo.path, load_repository(repo.path).repository, trust_root=trust_root, now=NOW)
 
@@ -284,6 +290,5 @@ def test_an_unsigned_scoresheet_keeps_the_case_from_final_only_when_signatures_a
         return case_status(repository.rounds[RoundId("2025")], case, as_of=as_of, signatures=states)
 
     assert status(trust_root) is Status.FINAL
-    repo.edit(SHEET_2, "comments: 工作规范（示例）", "comments: 未签名修改（示例）")
-    repo.commit("评分表修改", when="2025-10-27T10:00:00+08:00")
+    commit_an_unsigned_edit(repo, SHEET_2)
     assert (status(trust_root), status(None)) == (Status.SIGNING, Status.FINAL)

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import Ran
 from tests.signed_repo import CASE, Repo
-from tests.signing.test_signed_history import SHEET_1, SHEET_2, SUMMARY
+from tests.signing.test_signed_history import SHEET_1, SHEET_2, SUMMARY, commit_an_unsigned_edit
 
 Run = Callable[..., Ran]
 
@@ -45,8 +45,7 @@ def test_signatures_lists_owner_state_commit_signer_and_date_per_file(run: Run, 
 @pytest.mark.article("17")
 def test_check_with_signatures_fails_on_an_unsigned_scoresheet(run: Run, repo: Repo, trust_root: str) -> None:
     assert run("check", "--repo", str(repo.path), "--signatures", "--trust-root", trust_root).code == 0
-    repo.edit(SHEET_2, "comments: 工作规范（示例）", "comments: 未签名修改（示例）")
-    repo.commit("评分表修改", when="2025-10-27T10:00:00+08:00")
+    commit_an_unsigned_edit(repo, SHEET_2)
     ran = run("check", "--repo", str(repo.path), "--signatures", "--trust-root", trust_root, "--format", "json")
     assert ran.code == 1
     assert sign_codes(ran) == ["E-SIGN-UNSIGNED"]
@@ -121,8 +120,7 @@ def test_codeowners_is_generated_and_check_fails_when_it_is_out_of_date(run: Run
 def test_verdicts_with_a_trust_root_keep_an_unsigned_case_short_of_final_and_say_when_not_enforced(
     run: Run, repo: Repo, trust_root: str
 ) -> None:
-    repo.edit(SHEET_2, "comments: 工作规范（示例）", "comments: 未签名修改（示例）")
-    repo.commit("评分表修改", when="2025-10-27T10:00:00+08:00")
+    commit_an_unsigned_edit(repo, SHEET_2)
 
     def status(*options: str) -> tuple[str, str]:
         ran = run("verdicts", "--repo", str(repo.path), "--as-of", "2025-12-31", "--format", "json", *options)
