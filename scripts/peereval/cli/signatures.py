@@ -171,7 +171,7 @@ class Enforcement:
     @property
     def states(self) -> dict[str, State] | None:
         """path → state, for ``rules.verdict.round_verdicts(..., signatures=…)``; None when not enforced."""
-        return {path: row.state for path, row in self.files.items()} if self.files is not None else None
+        return h.signature_states(self.files) if self.files is not None else None
 
 
 def enforce_signatures(repo: Path, repository: Repository, *, trust_root: str | None) -> Enforcement:

@@ -2,7 +2,8 @@
 
 Built on :func:`peereval.publish.views.public_case`: the only record fields read
 here are public ones (``views.PUBLIC_FIELDS``). A round appears once its results
-are published on the day of the build; a case once it has a final grade.
+are published on the day of the build; a case once it is concluded (with
+signatures enforced: validly signed, Art. 17) and has a final grade.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from peereval.model import (
 from peereval.problems import PeerevalError
 from peereval.publish import charts
 from peereval.publish.views import PublicCase, expert_label, objection_deadline, public_case
-from peereval.rules.history import FileSignature, china_day
+from peereval.rules.history import FileSignature, china_day, signature_states
 from peereval.rules.ownership import LEADING_GROUP, State
 from peereval.rules.verdict import CaseVerdict, round_verdicts
 
@@ -201,7 +202,7 @@ def round_view(
     """
     published = records.round.published
     assert published is not None
-    states = {path: signed.state for path, signed in signatures.items()} if signatures is not None else None
+    states = signature_states(signatures) if signatures is not None else None
     verdicts = round_verdicts(records, as_of=as_of, signatures=states)
     shown = [v for v in verdicts if v.is_concluded and v.final_grade is not None]
     cases = tuple(public_case(v, records, scheme) for v in shown)
@@ -219,7 +220,9 @@ def round_view(
         if scheme.publication.letters_on_site
         else frozenset(),
         notice_letter=records.round.id + NOTICE_SUFFIX in letters,
-        signatures={v.case.id: _signature_views(records, v, signatures) for v in shown} if signatures else {},
+        signatures={v.case.id: _signature_views(records, v, signatures) for v in shown}
+        if signatures is not None
+        else {},
     )
 
 

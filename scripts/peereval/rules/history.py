@@ -66,6 +66,11 @@ class FileSignature:
     time: int | None
 
 
+def signature_states(files: Mapping[str, FileSignature]) -> dict[str, State]:
+    """path → state: what the verdict's status machine needs of verified signatures."""
+    return {path: row.state for path, row in files.items()}
+
+
 def is_registry_path(path: str) -> bool:
     """``scheme.yaml`` and ``experts/<id>.yaml``: the files that say who may sign."""
     return path == "scheme.yaml" or (path.startswith("experts/") and path.count("/") == 1 and path.endswith(".yaml"))
