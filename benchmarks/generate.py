@@ -649,7 +649,9 @@ def _evaluate(
     mean = round(sum(totals) / len(totals), 2)
     grade = _grade(mean, auto_fail is not None)
     summary_day = min(date(2025, 10, 31), last_sheet + timedelta(days=rng.randint(0, 5)))
-    agreed = auto_fail is not None or rng.random() >= 0.01
+    # A panel can disagree only where its members' own grades differ (Art. 17; else W-ART17-NO-DISAGREEMENT).
+    own_grades_differ = len({_grade(total, False) for total in totals}) > 1
+    agreed = auto_fail is not None or rng.random() >= 0.01 or not own_grades_differ
     lines = [f"case: {row.case_id}", f"writer: {summary_writer}", f"grade: {grade}", f"mean_score: {mean!r}"]
     if auto_fail is not None:
         lines.append(f"auto_fail: [{auto_fail}]")
