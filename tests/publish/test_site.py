@@ -283,8 +283,23 @@ def test_a_second_build_of_the_same_data_rewrites_nothing(demo: tuple[SitePaths,
     assert first.site is not None and first.site.written > 0
     before = {p: p.stat().st_mtime_ns for p in paths.site_dir.rglob("*") if p.is_file()}
     again = build_site(paths, as_of=AS_OF)
+    assert not again.rebuilt  # nothing it depends on changed: MkDocs and the scans are skipped
     assert again.docs.written == 0 and again.site is not None and again.site.written == again.site.removed == 0
     assert {p: p.stat().st_mtime_ns for p in paths.site_dir.rglob("*") if p.is_file()} == before
+
+
+def test_a_new_private_value_or_a_touched_site_builds_and_scans_again(tmp_path: Path) -> None:
+    """The scans must see every private value: one that changed can match text that did not."""
+    repo = minirepo.write(tmp_path, minirepo.signed(minirepo.files()))
+    paths, first = build(repo)
+    assert first.rebuilt and not build(repo)[1].rebuilt
+    case = repo / "cases/2025/QZ2025-001.yaml"
+    case.write_text(case.read_text(encoding="utf-8").replace("受援人（示例）", "另一受援人（示例）"), encoding="utf-8")
+    assert build(repo)[1].rebuilt
+    (paths.site_dir / "index.html").write_text("tampered", encoding="utf-8")
+    again = build(repo)[1]
+    assert again.rebuilt and again.site is not None and again.site.written == 1
+    assert "tampered" not in page(paths.site_dir, "index.html")
 
 
 def test_sync_writes_only_what_changed_and_removes_what_went(tmp_path: Path) -> None:

@@ -31,6 +31,9 @@ def report_site(result: SiteResult, paths: SitePaths) -> int:
         click.echo(f"公示网站检查未通过：发现 {found} 处问题，{paths.site_dir} 未更新", err=True)
         return 1
     site = result.site
+    if not result.rebuilt:
+        click.echo(f"公示网站无需更新：{paths.site_dir}（{result.pages} 个页面；内容与上次通过检查的构建相同）")
+        return 0
     click.echo(
         f"公示网站已生成：{paths.site_dir}（{result.pages} 个页面；"
         f"写入 {site.written} 个文件，未变 {site.unchanged} 个，删除 {site.removed} 个；隐私检查通过）"

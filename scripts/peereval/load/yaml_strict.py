@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,7 @@ _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
 _NULLS = frozenset({"", "~", "null"})
+_NUMERIC_START = frozenset("0123456789+-.")  # how every int, float and special float begins
 _CORE_PREFIX = "tag:yaml.org,2002:"
 # The YAML 1.2 core schema's tags and the type each asks for.
 _CORE_TAGS: dict[str, type] = {
@@ -80,6 +81,8 @@ class _Reject(Exception):
 
 
 def escape_pointer_token(token: str) -> str:
+    if "~" not in token and "/" not in token:
+        return token  # nearly every key: no copy
     return token.replace("~", "~0").replace("/", "~1")
 
 
@@ -101,6 +104,8 @@ def _misfit(event: Any, what: str) -> _Reject:
 
 
 def _scalar(event: Any) -> Any:
+    if event.tag is None and event.implicit[0]:
+        return _plain(event)  # the common case: an untagged plain scalar
     wanted = _wanted(event)
     text: str = event.value
     if wanted is str or (wanted is None and (event.tag is not None or not event.implicit[0])):
@@ -122,6 +127,8 @@ def _plain(event: Any) -> Any:
         return True
     if text == "false":
         return False
+    if text[0] not in _NUMERIC_START:  # not empty: "" is null
+        return text
     if _INT.match(text):
         if len(text.lstrip("+-")) > MAX_INT_DIGITS:
             raise _Reject(event.start_mark, "E-YAML-BIG-INTEGER", f"整数位数超过 {MAX_INT_DIGITS} 位；如为编号请加引号")
@@ -138,35 +145,33 @@ class _Builder:
     """Builds plain data from libyaml events, recording positions as it goes."""
 
     def __init__(self, events: Iterator[Any]) -> None:
-        self.events = events
+        self.next: Callable[[], Any] = events.__next__  # called once per event: no extra frame
         self.positions: dict[str, Position] = {}
         self.key_positions: dict[str, Position] = {}
 
-    def next(self) -> Any:
-        return next(self.events)
-
     def value(self, event: Any, pointer: str, depth: int) -> Any:
-        self.positions[pointer] = (event.start_mark.line + 1, event.start_mark.column + 1)
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise _Reject(event.start_mark, "E-YAML-ANCHOR", "不允许使用锚点和别名（& 与 *），请直接写出内容")
+        mark = event.start_mark
+        self.positions[pointer] = (mark.line + 1, mark.column + 1)
+        if type(event) is yaml.AliasEvent or getattr(event, "anchor", None) is not None:
+            raise _Reject(mark, "E-YAML-ANCHOR", "不允许使用锚点和别名（& 与 *），请直接写出内容")
         if depth > MAX_DEPTH:
-            raise _Reject(event.start_mark, "E-YAML-TOO-DEEP", f"嵌套超过 {MAX_DEPTH} 层")
-        if isinstance(event, yaml.ScalarEvent):
+            raise _Reject(mark, "E-YAML-TOO-DEEP", f"嵌套超过 {MAX_DEPTH} 层")
+        if type(event) is yaml.ScalarEvent:
             return _scalar(event)
-        kind = list if isinstance(event, yaml.SequenceStartEvent) else dict
+        kind = list if type(event) is yaml.SequenceStartEvent else dict
         if _wanted(event) not in (None, kind):
             raise _misfit(event, "列表" if kind is list else "映射")
         return self.sequence(pointer, depth) if kind is list else self.mapping(pointer, depth)
 
     def sequence(self, pointer: str, depth: int) -> list[Any]:
         items: list[Any] = []
-        while not isinstance(event := self.next(), yaml.SequenceEndEvent):
+        while type(event := self.next()) is not yaml.SequenceEndEvent:
             items.append(self.value(event, f"{pointer}/{len(items)}", depth + 1))
         return items
 
     def mapping(self, pointer: str, depth: int) -> dict[str, Any]:
         members: dict[str, Any] = {}
-        while not isinstance(key_event := self.next(), yaml.MappingEndEvent):
+        while type(key_event := self.next()) is not yaml.MappingEndEvent:
             key = self.key(key_event)
             child = f"{pointer}/{escape_pointer_token(key)}"
             if key in members:

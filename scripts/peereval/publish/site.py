@@ -18,13 +18,16 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
 import logging
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +37,7 @@ from peereval.load.repo import LoadResult, load_repository
 from peereval.load.visibility import VisibleValue, private_values
 from peereval.model import Repository
 from peereval.problems import PeerevalError
-from peereval.publish.files import own_or_project, write_bytes_atomic
+from peereval.publish.files import own_or_project, write_bytes_atomic, write_text_atomic
 from peereval.publish.privacy import Leak, find_leaks
 from peereval.publish.site_pages import render_docs
 from peereval.publish.site_views import SiteModel, site_model
@@ -48,6 +51,7 @@ _REMOTE = re.compile(
     re.IGNORECASE,
 )
 _FETCHED = (".html", ".css", ".svg")  # what a browser loads and follows the references of
+SITE_STAMP = "site.stamp"  # beside the docs folder: the inputs and the site/ of the last published build
 
 
 # --- files ---------------------------------------------------------------------------------------
@@ -241,6 +245,7 @@ class SiteResult:
     warnings: tuple[str, ...]
     leaks: tuple[Leak, ...]
     remote: tuple[str, ...]  # files that would fetch from another host
+    rebuilt: bool = True  # False: nothing the site depends on changed, MkDocs and the scans were skipped
 
     @property
     def published(self) -> bool:
@@ -277,6 +282,32 @@ def published_letters(model: SiteModel, letters: Mapping[str, Path]) -> dict[str
     return files
 
 
+def site_inputs(config: Any, secrets: Iterable[VisibleValue]) -> str:
+    """A digest of what the built site depends on besides the docs folder.
+
+    MkDocs' configuration (the navigation included) and theme overrides, the versions
+    of the tools, and every private value the scans look for: when none of these and
+    no docs file changed, the last scanned build is still right.
+    """
+    digest = hashlib.sha256(Path(config.config_file_path).read_bytes())
+    digest.update(json.dumps(config.nav, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    theme = config.theme.custom_dir
+    for path in sorted(Path(theme).rglob("*")) if theme else []:
+        if path.is_file():
+            digest.update(path.as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    for package in ("peereval", "mkdocs", "mkdocs-material", "jieba"):
+        digest.update(f"{package} {metadata.version(package)}\n".encode())
+    for secret in sorted(secrets, key=lambda v: (v.path, v.pointer, str(v.value))):
+        digest.update(f"{secret.path}\0{secret.pointer}\0{secret.value}\n".encode())
+    return digest.hexdigest()
+
+
+def tree_fingerprint(root: Path) -> str:
+    """Names, sizes and modification times of every file under *root*: changes when anyone touches it."""
+    entries = (f"{name}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}\n" for name, p in list_tree(root).items())
+    return hashlib.sha256("".join(entries).encode("utf-8")).hexdigest()
+
+
 def build_site(
     paths: SitePaths,
     *,
@@ -302,11 +333,19 @@ def build_site(
     files = render_docs(model, paths.templates, directory_urls=bool(config.use_directory_urls))
     files.update(published_letters(model, letters))
     docs = sync_tree(paths.docs_dir, files)
-    warnings = tuple(run_mkdocs(config))
     secrets = repository_secrets(paths.repo, loaded.documents, loaded.kinds, loaded.repository)
+    pages = sum(name.endswith(".md") for name in files)
+    stamp, inputs = paths.docs_dir.parent / SITE_STAMP, site_inputs(config, secrets)
+    if docs.written == docs.removed == 0 and stamp.is_file() and paths.site_dir.is_dir():
+        if stamp.read_text(encoding="utf-8") == f"{inputs} {tree_fingerprint(paths.site_dir)}":
+            unchanged = SyncCount(0, len(list_tree(paths.site_dir)), 0)
+            return SiteResult(pages=pages, docs=docs, site=unchanged, warnings=(), leaks=(), remote=(), rebuilt=False)
+    stamp.unlink(missing_ok=True)
+    warnings = tuple(run_mkdocs(config))
     leaks = tuple(find_leaks(output_texts(paths.staging_dir), secrets))
     remote = tuple(remote_references(paths.staging_dir))
-    pages = sum(name.endswith(".md") for name in files)
     site = None if leaks or remote else sync_tree(paths.site_dir, list_tree(paths.staging_dir))
     shutil.rmtree(paths.staging_dir, ignore_errors=True)
+    if site is not None:
+        write_text_atomic(stamp, f"{inputs} {tree_fingerprint(paths.site_dir)}")
     return SiteResult(pages=pages, docs=docs, site=site, warnings=warnings, leaks=leaks, remote=remote)

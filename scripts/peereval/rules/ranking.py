@@ -32,13 +32,19 @@ def rank_key(*, seed: str, round_id: str, context: str, candidate: str) -> str:
 
 
 def ranked(candidates: Iterable[T], *, seed: str, round_id: str, context: str) -> tuple[T, ...]:
-    """*candidates* by ascending :func:`rank_key` (the id breaks a tie, which SHA-256 never gives)."""
-    return tuple(
-        sorted(
-            set(candidates),
-            key=lambda c: (rank_key(seed=seed, round_id=round_id, context=context, candidate=c), c),
-        )
-    )
+    """*candidates* by ascending :func:`rank_key` (the id breaks a tie, which SHA-256 never gives).
+
+    The digest of the common ``seed|round|context|`` prefix is computed once and copied per
+    candidate: the same :func:`rank_key`, without hashing the prefix again for each of them.
+    """
+    prefix = hashlib.sha256(f"{seed}|{round_id}|{context}|".encode())
+
+    def key(candidate: T) -> tuple[str, T]:
+        digest = prefix.copy()
+        digest.update(candidate.encode())
+        return digest.hexdigest(), candidate
+
+    return tuple(sorted(set(candidates), key=key))
 
 
 def type_rank(case_type: str) -> int:
