@@ -170,7 +170,6 @@ def render_pdf(html: str) -> bytes:
 def render_job(job: Job) -> Done:
     pdf = render_pdf(job.html)
     write_bytes_atomic(Path(job.target), pdf)
-    os.chmod(job.target, 0o644)  # a letter is for delivery and the site, not private to this user
     return Done(job.name, hashlib.sha256(pdf).hexdigest(), len(pdf))
 
 

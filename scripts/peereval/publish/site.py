@@ -304,7 +304,8 @@ def site_inputs(config: Any, secrets: Iterable[VisibleValue]) -> str:
 
 def tree_fingerprint(root: Path) -> str:
     """Names, sizes and modification times of every file under *root*: changes when anyone touches it."""
-    entries = (f"{name}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}\n" for name, p in list_tree(root).items())
+    stats = ((name, path.stat()) for name, path in list_tree(root).items())
+    entries = (f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n" for name, stat in stats)
     return hashlib.sha256("".join(entries).encode("utf-8")).hexdigest()
 
 
