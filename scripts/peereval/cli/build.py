@@ -34,7 +34,7 @@ from peereval.publish.site import SitePaths, build_site
 HOLDING_BACK = frozenset(code for code, _ in STATE_CODES.values())
 
 
-def write_verdicts(repo: Path, loaded: LoadResult, *, as_of: datetime.date, enforcement: Enforcement) -> Path:
+def write_verdicts(repo: Path, loaded: LoadResult, *, as_of: datetime.date, enforcement: Enforcement) -> None:
     """The verdicts of every round, for staff, as ``build/verdicts.json`` and ``.csv`` (never published)."""
     rows = verdict_rows(loaded.repository, None, as_of=as_of, states=enforcement.states)
     folder = repo / "build"
@@ -45,7 +45,6 @@ def write_verdicts(repo: Path, loaded: LoadResult, *, as_of: datetime.date, enfo
         f"评估结论汇总：{len(rows)} 件案件 → {folder / 'verdicts.json'}、verdicts.csv"
         + (f"（{pending} 件签名未全部有效，暂不通知、不公示）" if pending else "")
     )
-    return folder
 
 
 @click.command()

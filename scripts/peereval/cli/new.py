@@ -13,6 +13,7 @@ from peereval.load.repo import load_repository
 from peereval.model import CASE_TYPE_LABELS, CaseId, ExpertId, IndicatorSet, Repository
 from peereval.problems import PeerevalError
 from peereval.publish.files import create_exclusive
+from peereval.rules.evaluation_checks import indicator_set_for
 from peereval.rules.panels import scorers
 
 # Where the schemas live: an initialised repository exports them to schemas/;
@@ -52,8 +53,7 @@ def _indicator_set(repository: Repository, round_id: str, case_id: str, expert_i
         raise PeerevalError(f"第 {round_id} 轮没有案件 {case_id}")
     if records.draw is None or ExpertId(expert_id) not in scorers(records.draw, case.id):
         raise PeerevalError(f"专家 {expert_id} 不是评估案件 {case_id} 的专家（见 cases/{round_id}/panels.yaml）")
-    set_id = records.round.indicator_sets.get(case.type)
-    indicator_set = repository.indicator_sets.get(set_id) if set_id else None
+    indicator_set = indicator_set_for(records, case, repository.indicator_sets)
     if indicator_set is None:
         raise PeerevalError(f"第 {round_id} 轮没有 {case.type} 类案件可用的评估指标")
     return indicator_set

@@ -15,6 +15,7 @@ from peereval.cli.tables import render
 from peereval.load.repo import load_repository
 from peereval.model import Grade, IndicatorSet, IndicatorSetId, Repository, RoundRecords
 from peereval.problems import PeerevalError
+from peereval.rules.evaluation_checks import indicator_set_for
 from peereval.rules.scoring import own_grade
 from peereval.rules.stats import GROUPINGS, group_stats
 from peereval.rules.verdict import CaseVerdict, Signatures, round_verdicts
@@ -67,7 +68,7 @@ def _flags(verdict: CaseVerdict) -> list[str]:
 def verdict_row(records: RoundRecords, verdict: CaseVerdict, indicator_sets: IndicatorSets) -> dict[str, Any]:
     """One case as ``peereval verdicts`` and ``build/verdicts.json`` show it."""
     case = verdict.case
-    indicator_set = indicator_sets.get(records.round.indicator_sets.get(case.type, IndicatorSetId("")))
+    indicator_set = indicator_set_for(records, case, indicator_sets)
     sheets = ((e, records.scoresheets.get((case.id, e))) for e in verdict.scorers)
     return {
         "round": records.round.id,

@@ -108,8 +108,8 @@ def _scalar(event: Any) -> Any:
         return _plain(event)  # the common case: an untagged plain scalar
     wanted = _wanted(event)
     text: str = event.value
-    if wanted is str or (wanted is None and (event.tag is not None or not event.implicit[0])):
-        return text  # quoted, block, ``!`` or ``!!str``: always a string
+    if wanted is None or wanted is str:
+        return text  # quoted, block, ``!`` or ``!!str``: always a string (plain untagged returned above)
     value = _plain(event)
     if wanted is float and type(value) is int:
         value = float(value)

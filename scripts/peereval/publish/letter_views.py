@@ -42,6 +42,7 @@ from peereval.publish.letter_models import (
     ReviewBody,
 )
 from peereval.publish.views import HandlerLetter, PublicCase, handler_letter, public_case
+from peereval.rules.evaluation_checks import indicator_set_for
 from peereval.rules.verdict import CaseVerdict, Signatures, round_verdicts
 
 LETTER_FIELDS: tuple[tuple[str, str], ...] = (
@@ -129,8 +130,7 @@ def _findings(context: _Context, verdict: CaseVerdict, letter: HandlerLetter) ->
 
 
 def _handler(context: _Context, verdict: CaseVerdict) -> HandlerLetter:
-    set_id = context.records.round.indicator_sets.get(verdict.case.type)
-    indicator_set = context.indicator_sets.get(set_id) if set_id is not None else None
+    indicator_set = indicator_set_for(context.records, verdict.case, context.indicator_sets)
     return handler_letter(
         verdict, context.records, context.scheme, indicator_set, context.calendar, experts=context.experts
     )

@@ -66,7 +66,7 @@ class ObjectionView:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SignatureView:
-    """Who signed one sheet of a case, and when (Art. 16, 17): experts are named as in the letters (专家一 …)."""
+    """Who signed one sheet of a case, and when (Art. 16, 17): experts as 专家一 … in the panel's order, never by name."""
 
     document: str  # 评估表 / 评估结果汇总表 / 汇总表签名
     signer: str
