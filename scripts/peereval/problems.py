@@ -81,6 +81,7 @@ CODES: Mapping[str, Code] = {
     "E-YAML-TAG-VALUE": Code("", "a value that does not fit its core tag (!!int 1.5, !!bool yes, !!str on a list)"),
     "E-YAML-KEY": Code("", "a mapping key that is not a plain scalar"),
     "E-YAML-BIG-INTEGER": Code("", "an integer of more than 18 digits"),
+    "E-YAML-NOT-FINITE": Code("", "an infinite or not-a-number value (.inf, .nan, 1e400)"),
     "E-YAML-TOO-DEEP": Code("", "nesting deeper than 64 levels"),
     "E-YAML-MULTIPLE-DOCUMENTS": Code("", "more than one YAML document in a file"),
     "E-YAML-EMPTY": Code("", "the file holds no data"),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,6 +23,10 @@ VALUES = st.sampled_from(
         "-1",
         "100",
         "1e400",
+        "1e308",
+        "-.inf",
+        ".NaN",
+        "0.25",
         "2025-02-30",
         "1999-01-01",
         "2030-01-01",
@@ -74,3 +80,30 @@ def test_check_never_raises_on_a_mutated_repository(contents: dict[str, str]) ->
     with tempfile.TemporaryDirectory() as folder:
         problems = run_check(write(Path(folder), contents), as_of=datetime.date(2025, 12, 20))
     assert all(problem.code and problem.path for problem in problems)
+
+
+# Every number the small repository holds, written as a value (``key: 40`` or ``{points: 40}``).
+NUMBER = re.compile(r"(?<=: )-?[0-9]+(?:\.[0-9]+)?(?=[ ,}\]]|$)", re.MULTILINE)
+EXTREMES = ["1e400", "-1e400", "1e308", "-1e308", ".inf", "-.Inf", ".NAN", "999999999999999999", "-0.0", "0.1"]
+
+
+def numbers_replaced(value: str) -> list[dict[str, str]]:
+    """One repository per number in the small repository, that number replaced by ``value``."""
+    variants = []
+    for path, text in sorted(files().items()):
+        for match in NUMBER.finditer(text):
+            variant = files()
+            variant[path] = text[: match.start()] + value + text[match.end() :]
+            variants.append(variant)
+    return variants
+
+
+@pytest.mark.parametrize("value", EXTREMES)
+def test_check_never_raises_on_an_extreme_number_in_any_numeric_field(value: str) -> None:
+    """The random test above found ``1e400`` in a score only once in many runs: every field, every time."""
+    variants = numbers_replaced(value)
+    assert len(variants) > 20  # the pattern still finds the numbers of the small repository
+    for contents in variants:
+        with tempfile.TemporaryDirectory() as folder:
+            problems = run_check(write(Path(folder), contents), as_of=datetime.date(2025, 12, 20))
+        assert all(problem.code and problem.path for problem in problems)

@@ -216,12 +216,12 @@ def _sample(document: Document, round_id: str) -> Sample:
         population_sha256=data["population_sha256"],
         ratio=float(data["ratio"]),
         strata_by=data["strata_by"],
-        min_per_stratum=data["min_per_stratum"],
+        min_per_stratum=int(data["min_per_stratum"]),
         strata=tuple(
             Stratum(
                 name=item["name"],
-                size=item["size"],
-                take=item["take"],
+                size=int(item["size"]),
+                take=int(item["take"]),
                 picks=tuple(CaseId(case_id) for case_id in item["picks"]),
             )
             for item in data["strata"]

@@ -1,7 +1,9 @@
 """From schema-valid data to the frozen records of :mod:`peereval.model`.
 
 Each builder trusts the schema: it runs only on data that validated, so it
-indexes required fields directly and uses ``.get`` for optional ones.
+indexes required fields directly and uses ``.get`` for optional ones. JSON
+Schema counts ``7.0`` as an integer, so integer fields pass through ``int()``:
+a count of years or days is always a Python int downstream.
 """
 
 from __future__ import annotations
@@ -103,13 +105,13 @@ def build_scheme(source: Source, data: Data) -> Scheme:
         issuer=scheme["issuer"],
         document_prefix=scheme.get("document_prefix"),
         effective=_date(scheme["effective"]),
-        valid_years=scheme["valid_years"],
-        panel_min_members=data["panel"]["min_members"],
-        review_min_members=data["review"]["min_members"],
-        min_practice_years=data["eligibility"]["min_practice_years"],
-        deadlines=Deadlines(**data["deadlines"]),
-        handler_exclusion_years=data["consequences"]["handler_exclusion_years"],
-        expert_bar_years=data["consequences"]["expert_bar_years"],
+        valid_years=int(scheme["valid_years"]),
+        panel_min_members=int(data["panel"]["min_members"]),
+        review_min_members=int(data["review"]["min_members"]),
+        min_practice_years=int(data["eligibility"]["min_practice_years"]),
+        deadlines=Deadlines(**{name: int(days) for name, days in data["deadlines"].items()}),
+        handler_exclusion_years=int(data["consequences"]["handler_exclusion_years"]),
+        expert_bar_years=int(data["consequences"]["expert_bar_years"]),
         auto_fail=tuple(AutoFailCondition(**item) for item in data["auto_fail"]),
         leading_group=tuple(_person(item) for item in data["leading_group"]),
         office=tuple(_person(item) for item in data["office"]),
@@ -200,12 +202,12 @@ def build_round(source: Source, data: Data) -> Round:
         closed_between=_period(data["closed_between"]),
         sample_ratio=float(sample["ratio"]),
         sample_strata=sample["strata"],
-        min_per_stratum=sample["min_per_stratum"],
+        min_per_stratum=int(sample["min_per_stratum"]),
         seed_source=seed["source"],
         seed_value=seed.get("value"),
-        cases_per_panel=panels["cases_per_panel"],
-        panel_size=panels.get("size"),
-        max_panels_per_expert=panels["max_panels_per_expert"],
+        cases_per_panel=int(panels["cases_per_panel"]),
+        panel_size=None if panels.get("size") is None else int(panels["size"]),
+        max_panels_per_expert=int(panels["max_panels_per_expert"]),
         regional_recusal=panels.get("regional_recusal", False),
         indicator_sets={case_type: IndicatorSetId(set_id) for case_type, set_id in data["indicator_sets"].items()},
         submission_deadline=_date(data["submission_deadline"]),
@@ -310,7 +312,7 @@ def build_indicator_set(source: Source, data: Data) -> IndicatorSet:
         id=IndicatorSetId(data["id"]),
         title=data.get("title"),
         case_type=data["case_type"],
-        version=data["version"],
+        version=int(data["version"]),
         approved=_required_decision(data["approved"]),
         items=tuple(
             Item(id=i["id"], title=i["title"], points=float(i["points"]), guidance=i.get("guidance"))

@@ -8,7 +8,8 @@ itself, so that it can refuse every construct that hides intent and record
 where each value stands, for ``path:line:column`` messages.
 
 Scalars follow the YAML 1.2 core schema, narrowed: ``null``/``~``/empty,
-``true``/``false``, decimal integers without leading zeros, decimal floats.
+``true``/``false``, decimal integers without leading zeros, finite decimal floats
+(``.inf``, ``.nan`` and a float too large to be finite are refused).
 Everything else is a string, so dates stay ISO strings for the schema to check.
 Mapping keys are always strings.
 
@@ -21,6 +22,7 @@ that type is written untagged (``!!int "12"`` is 12, ``!!bool yes`` an error);
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,7 +39,8 @@ MAX_INT_DIGITS = 18
 
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+# The core schema's infinities and NaN: JSON has no such numbers and no field of ours wants one.
+_NOT_FINITE = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
 _NULLS = frozenset({"", "~", "null"})
 _NUMERIC_START = frozenset("0123456789+-.")  # how every int, float and special float begins
 _CORE_PREFIX = "tag:yaml.org,2002:"
@@ -134,10 +137,12 @@ def _plain(event: Any) -> Any:
             raise _Reject(event.start_mark, "E-YAML-BIG-INTEGER", f"整数位数超过 {MAX_INT_DIGITS} 位；如为编号请加引号")
         return int(text)
     if _FLOAT.match(text):
-        return float(text)
-    lowered = text.lower()
-    if lowered in _SPECIAL_FLOATS and text in (lowered, lowered.upper(), lowered.capitalize()):
-        return _SPECIAL_FLOATS[lowered]
+        number = float(text)
+        if math.isinf(number):  # 1e400: Python rounds it to infinity, which no validator can compare
+            raise _Reject(event.start_mark, "E-YAML-NOT-FINITE", f"数值 {text} 超出范围")
+        return number
+    if _NOT_FINITE.match(text):
+        raise _Reject(event.start_mark, "E-YAML-NOT-FINITE", f"不允许使用 {text}（无穷大或非数），请写出具体数值")
     return text
 
 
