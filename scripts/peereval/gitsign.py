@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,7 +34,7 @@ from peereval.rules.ownership import Registry, allowed_signers, build_registry
 TRACKED = ("scheme.yaml", "experts", "scoresheets")
 CACHE_VERSION = 1
 WORKERS = max(2, os.cpu_count() or 2)
-_LOG_FORMAT = "%x1e%H%x1f%P%x1f%T%x1f%ct%x1f%cn"
+_LOG_FORMAT = "%H%x00%P%x00%T%x00%ct"
 _ENV = {"TZ": "CST-8", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
 
 
@@ -78,7 +79,13 @@ def resolve(root: Path, revision: str) -> str:
 
 
 def read_history(root: Path) -> History:
-    """Every commit reachable from HEAD, with its first-parent changes to the tracked paths: one ``git log``.
+    """Every commit reachable from HEAD, with its first-parent changes to the tracked paths.
+
+    Free text never shares a channel with structure: ``git log`` prints only what
+    git itself writes (ids, parents, tree, time, paths; all NUL-separated, and no
+    path holds a NUL), and the committer and subject come from the commit objects
+    through ``git cat-file --batch``, whose sizes frame each one. A committer name
+    holding the separators of a log format could otherwise forge a record.
 
     :raises PeerevalError: the clone is shallow (signatures need the whole history).
     """
@@ -92,23 +99,58 @@ def read_history(root: Path) -> History:
         *("--no-renames", "--no-abbrev", "--root", "--no-show-signature", f"--format={_LOG_FORMAT}", "HEAD", "--"),
         *TRACKED,
     )
-    commits = [_parse_commit(chunk) for chunk in log.split("\x1e")[1:]]
+    structure = _parse_log(log)
+    objects = read_objects(root, structure, "commit")
+    commits = [_commit(commit_id, fields, objects.get(commit_id)) for commit_id, fields in structure.items()]
     return History(
         commits={c.id: c for c in commits}, order=tuple(c.id for c in commits), head=commits[0].id if commits else None
     )
 
 
-def _parse_commit(chunk: str) -> Commit:
-    header, _, raw = chunk.partition("\0")
-    commit, parents, tree, time, committer = header.split("\x1f")
-    fields = raw.lstrip("\n").split("\0")
-    changes: dict[str, str | None] = {}
-    for meta, path in zip(fields[0::2], fields[1::2], strict=False):
-        if meta.startswith(":"):
-            _, _, _, blob, status = meta.split(" ")
-            changes[path] = None if status == "D" or set(blob) == {"0"} else blob
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
+_RAW = re.compile(r"\n?:[0-7]{6} [0-7]{6} [0-9a-f]{40}(?:[0-9a-f]{24})? ([0-9a-f]{40}(?:[0-9a-f]{24})?) ([A-Z])\Z")
+_COMMITTER = re.compile(rb"^committer (.*) <(.*)> [0-9]+ [-+][0-9]{4}$", re.MULTILINE)
+
+
+def _parse_log(log: str) -> dict[str, tuple[tuple[str, ...], str, int, dict[str, str | None]]]:
+    """commit → (parents, tree, time, changes), in the log's order; anything unexpected fails closed."""
+    tokens = log.split("\0")
+    if tokens and tokens[-1] == "":
+        tokens.pop()
+    parsed: dict[str, tuple[tuple[str, ...], str, int, dict[str, str | None]]] = {}
+    at = 0
+    while at < len(tokens):
+        commit_id, parents, tree, time = (tokens[at : at + 4] + ["", "", "", ""])[:4]
+        at += 4
+        parent_ids = tuple(parents.split())
+        ids = (commit_id, tree, *parent_ids)
+        if not all(_OBJECT_ID.match(i) for i in ids) or not time.isdigit() or commit_id in parsed:
+            raise PeerevalError("无法解析 git log 的输出，拒绝核验签名")
+        changes: dict[str, str | None] = {}
+        while at + 1 < len(tokens) and (raw := _RAW.match(tokens[at])):
+            blob, status = raw.groups()
+            changes[tokens[at + 1]] = None if status == "D" or set(blob) == {"0"} else blob
+            at += 2
+        parsed[commit_id] = (parent_ids, tree, int(time), changes)
+    return parsed
+
+
+def _commit(
+    commit_id: str, fields: tuple[tuple[str, ...], str, int, dict[str, str | None]], body: bytes | None
+) -> Commit:
+    parents, tree, time, changes = fields
+    header, _, message = (body or b"").partition(b"\n\n")
+    committer = _COMMITTER.search(header)
+    name, email = (committer.group(1), committer.group(2)) if committer else (b"", b"")
     return Commit(
-        id=commit, parents=tuple(parents.split()), tree=tree, time=int(time), committer=committer, changes=changes
+        id=commit_id,
+        parents=parents,
+        tree=tree,
+        time=time,
+        committer=name.decode("utf-8", "replace"),
+        committer_email=email.decode("utf-8", "replace"),
+        subject=message.split(b"\n", 1)[0].decode("utf-8", "replace"),
+        changes=changes,
     )
 
 
@@ -122,9 +164,9 @@ def worktree_blob(path: Path, *, sha256: bool) -> str | None:
     return (hashlib.sha256 if sha256 else hashlib.sha1)(header + data).hexdigest()
 
 
-def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
-    """The contents of *blobs*, through one ``git cat-file --batch``."""
-    wanted = sorted(set(blobs))
+def read_objects(root: Path, ids: Iterable[str], kind: str = "blob") -> dict[str, bytes]:
+    """The contents of the objects *ids* that are of type *kind*, through one ``git cat-file --batch``."""
+    wanted = sorted(set(ids))
     if not wanted:
         return {}
     done = subprocess.run(
@@ -134,14 +176,15 @@ def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
         env={**os.environ, **_ENV},
     )
     out, found, at = done.stdout, {}, 0
-    for blob in wanted:
+    for object_id in wanted:
         end = out.index(b"\n", at)
         header = out[at:end].split()
-        if header[1:2] != [b"blob"]:
+        if len(header) != 3:  # "<id> missing"
             at = end + 1
             continue
         size = int(header[2])
-        found[blob] = out[end + 1 : end + 1 + size]
+        if header[1] == kind.encode():
+            found[object_id] = out[end + 1 : end + 1 + size]
         at = end + 2 + size
     return found
 
@@ -149,7 +192,7 @@ def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
 def load_registries(root: Path, states: Iterable[Files]) -> dict[Files, Registry]:
     """The registry of each distinct state of the registry files, each blob parsed once."""
     states = set(states)
-    contents = read_blobs(root, (blob for state in states for _, blob in state))
+    contents = read_objects(root, (blob for state in states for _, blob in state))
     validation = Validation()
     parsed = {(path, blob): _parse(path, contents[blob], validation) for state in states for path, blob in state}
     registries = {}

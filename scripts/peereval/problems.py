@@ -169,7 +169,10 @@ CODES: Mapping[str, Code] = {
     "E-SIGN-BACKDATED": Code("", "a committer date more than a day before its parent's"),
     "E-SIGN-FUTURE-DATE": Code("", "a committer date in the future"),
     "E-SIGN-EVIL-MERGE": Code("", "a merge whose tree differs from the automatic merge of its parents"),
-    "E-SIGN-SQUASHED": Code("17", "one commit changed several owners' files: a squash or rebase merge"),
+    "E-SIGN-SQUASHED": Code(
+        "17",
+        "a squash or rebase merge dropped signed commits (several owners' files in one commit, or GitHub's squash/rebase button, or git merge --squash)",
+    ),
     "E-SIGN-CODEOWNERS": Code("", ".github/CODEOWNERS differs from the ownership map"),
     "W-SIGN-MERGE-CONFLICT": Code("", "a merge that resolved conflicts by hand"),
     "W-SIGN-MERGE-UNCHECKED": Code("", "an octopus merge that cannot be compared with an automatic merge"),

@@ -26,6 +26,7 @@ SHEET_2 = f"{CASE}/E0002.yaml"
 SUMMARY = f"{CASE}/summary.yaml"
 SIGNATURE_1 = f"{CASE}/signatures/E0001.yaml"
 SIGNATURE_2 = f"{CASE}/signatures/E0002.yaml"
+LATER = "2025-10-27T10:00:00+08:00"
 
 
 def commit_an_unsigned_edit(repo: Repo, path: str) -> None:
@@ -207,6 +208,52 @@ def test_a_squash_merged_branch_lost_its_signatures(repo: Repo, trust_root: str)
     result = report(repo, trust_root)
     assert [(p.code, p.path) for p in result.problems] == [("E-SIGN-SQUASHED", f"git:{squash[:10]}")]
     assert (states(result)[SHEET_1], states(result)[SHEET_2]) == (State.UNSIGNED, State.UNSIGNED)
+
+
+@pytest.mark.article("17")
+def test_one_owners_branch_squashed_by_git_merge_squash_lost_its_signature(repo: Repo, trust_root: str) -> None:
+    """One commit, one owner: the file-count mark cannot see it; the message git proposes can."""
+    repo.git("checkout", "-q", "-b", "panel")
+    repo.edit(SHEET_1, "comments: 工作规范（示例）", "comments: E0001 的修改（示例）")
+    repo.commit("评分表 E0001", signer="E0001", when="2025-10-27T10:00:00+08:00")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--squash", "panel")
+    squash = repo.commit("Squashed commit of the following:\n\ncommit …", when="2025-10-27T12:00:00+08:00")
+    result = report(repo, trust_root)
+    assert [(p.code, p.path) for p in result.problems] == [("E-SIGN-SQUASHED", f"git:{squash[:10]}")]
+    assert states(result)[SHEET_1] is State.UNSIGNED
+
+
+@pytest.mark.article("17")
+def test_a_commit_written_by_githubs_squash_or_rebase_button_lost_its_signature(repo: Repo, trust_root: str) -> None:
+    repo.edit(SHEET_2, "comments: 工作规范（示例）", "comments: 网页合并（示例）")
+    repo.git("add", "-A")
+    github = ("-c", "user.name=GitHub", "-c", "user.email=noreply@github.com")
+    repo.git(
+        *github, "commit", "-q", "--no-gpg-sign", "--author", "E0002 <E0002@test>", "-m", "评分表 (#12)", when=LATER
+    )
+    result = report(repo, trust_root)
+    assert [p.code for p in result.problems] == ["E-SIGN-SQUASHED"]
+    assert "GitHub" in result.problems[0].message
+    assert states(result)[SHEET_2] is State.UNSIGNED
+
+
+@pytest.mark.article("17")
+def test_a_committer_name_holding_separators_cannot_forge_a_history_record(repo: Repo, trust_root: str) -> None:
+    """The name imitates a log record (in the separators of a ``%x1e%H%x1f…%cn`` format) of the expert's
+    signed commit just below: read in the same channel as structure, the unsigned change would be
+    attributed to that signed commit and pass as signed."""
+    repo.edit(SHEET_1, "comments: 工作规范（示例）", "comments: 专家签名的版本（示例）")
+    signed = repo.commit("评分表 E0001", signer="E0001", when=LATER)
+    commit = read_history(repo.path).commits[signed]
+    record = "\x1f".join([signed, " ".join(commit.parents), commit.tree, str(commit.time), "E0001"])
+    repo.edit(SHEET_1, "comments: 专家签名的版本（示例）", "comments: 伪造记录（示例）")
+    repo.git("add", "-A")
+    repo.git("-c", f"user.name=x\x1e{record}", "commit", "-q", "--no-gpg-sign", "-m", "评分表修改", when=LATER)
+    history = read_history(repo.path)
+    assert history.commits[history.head or ""].committer == f"x\x1e{record}"
+    row = next(row for row in report(repo, trust_root).files if row.path == SHEET_1)
+    assert (row.state, row.commit) == (State.UNSIGNED, history.head)
 
 
 def test_an_uncommitted_change_is_unsigned(repo: Repo, trust_root: str) -> None:

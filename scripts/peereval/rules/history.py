@@ -32,6 +32,8 @@ class Commit:
     tree: str
     time: int  # committer date, seconds since the epoch
     committer: str
+    committer_email: str
+    subject: str  # the first line of the message
     changes: Mapping[str, str | None]
 
 
@@ -258,22 +260,42 @@ def date_problems(history: History, in_range: set[str], *, now: datetime) -> lis
     return problems
 
 
-def squash_problems(history: History, latest: Mapping[str, str], owners: Mapping[str, str]) -> list[Problem]:
-    """Single-parent commits that are the latest change of files of several owners.
+GITHUB_WEB_FLOW = "noreply@github.com"  # the committer of what GitHub's squash and rebase buttons write
+SQUASH_SUBJECT = "Squashed commit of the following:"  # what ``git merge --squash`` proposes
 
-    One commit carries one signature, so at most one owner signed it: the mark of
-    a squash or rebase merge that dropped the others' signed commits.
+
+def is_rewritten(commit: Commit) -> bool:
+    """A single-parent commit that shows it replaced someone's commits: made by GitHub's squash or rebase
+    button, or by ``git merge --squash``. Either way the owners' signed commits are not in the history."""
+    return len(commit.parents) <= 1 and (
+        commit.committer_email == GITHUB_WEB_FLOW or commit.subject.startswith(SQUASH_SUBJECT)
+    )
+
+
+def squash_problems(history: History, latest: Mapping[str, str], owners: Mapping[str, str]) -> list[Problem]:
+    """Single-parent commits, each the latest change of an owned file, that replaced signed commits.
+
+    Two marks: the commit changed files of several owners (one commit carries one
+    signature, so at most one of them signed it), or it says it was written by a
+    squash or rebase (:func:`is_rewritten`), which also catches one owner's branch.
     """
     by_commit: dict[str, set[str]] = {}
-    for path, commit in latest.items():
+    for path, latest_id in latest.items():
         if path in owners:
-            by_commit.setdefault(commit, set()).add(owners[path])
+            by_commit.setdefault(latest_id, set()).add(owners[path])
     problems = []
     for commit_id, people in sorted(by_commit.items()):
-        if len(people) > 1 and len(history.commits[commit_id].parents) <= 1:
-            names = "、".join(sorted(people))
-            message = f"提交 {short(commit_id)} 一次修改了 {names} 的文件：像是压缩（squash）或变基（rebase）合并，各人的签名提交已丢失；请用合并提交（merge commit）合并，并由各所有者重新签名"
-            problems.append(Problem(history_path(commit_id), 0, 0, "E-SIGN-SQUASHED", message))
+        commit = history.commits[commit_id]
+        if len(commit.parents) > 1 or (len(people) == 1 and not is_rewritten(commit)):
+            continue
+        names = "、".join(sorted(people))
+        how = (
+            f"一次修改了 {names} 的文件"
+            if len(people) > 1
+            else f"修改了 {names} 的文件，且由 {commit.committer} 压缩或变基生成"
+        )
+        message = f"提交 {short(commit_id)} {how}：像是压缩（squash）或变基（rebase）合并，各人的签名提交已丢失；请用合并提交（merge commit）合并，并由各所有者重新签名"
+        problems.append(Problem(history_path(commit_id), 0, 0, "E-SIGN-SQUASHED", message))
     return problems
 
 
