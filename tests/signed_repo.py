@@ -15,6 +15,9 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
+from peereval.cli.codeowners import CODEOWNERS
+from peereval.load.repo import load_repository
+from peereval.rules.ownership import build_registry, codeowners, expected_ownership
 from tests.minirepo import files
 
 PEOPLE = ("E0001", "E0002", "E0003", "L01", "O01", "X99")  # X99: a key nobody registered
@@ -121,6 +124,12 @@ class Repo:
         self.commit(f"签名 {expert}", signer=expert, when="2025-10-26T10:00:00+08:00", paths=(path,))
 
 
+def expected_codeowners(path: Path) -> str:
+    """What ``peereval codeowners`` writes for the repository in *path* as it stands."""
+    repository = load_repository(path).repository
+    return codeowners(expected_ownership(repository), build_registry(repository.scheme, repository.experts.values()))
+
+
 def build_signed_repository(path: Path, keys: Mapping[str, Path]) -> tuple[Repo, str]:
     """The base history: staff set up the round (the trust root); the leading group approves the
     indicators; each expert commits their scoresheet; the writer the summary; each member signs it.
@@ -133,6 +142,8 @@ def build_signed_repository(path: Path, keys: Mapping[str, Path]) -> tuple[Repo,
     indicators = "scoresheets/indicators/criminal-v1.yaml"
     repo.write({indicators: owned[indicators]})
     repo.commit("领导小组：评估指标", signer="L01", when="2025-09-11T10:00:00+08:00")
+    repo.write({CODEOWNERS: expected_codeowners(repo.path)})
+    repo.commit("评估办：生成 CODEOWNERS", when="2025-09-11T11:00:00+08:00")
     for expert, day in (("E0001", "20"), ("E0002", "21")):
         sheet = f"{CASE}/{expert}.yaml"
         repo.write({sheet: owned[sheet]})

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from peereval.load.repo import load_repository
 from peereval.model import Repository
-from peereval.rules.ownership import LEADING_GROUP, build_registry, codeowners, ownership_map
+from peereval.rules.ownership import LEADING_GROUP, build_registry, codeowners, expected_ownership, ownership_map
 
 PROJECT = Path(__file__).resolve().parent.parent
 KEYS = PROJECT / "tools" / "demo-keys"
@@ -191,10 +191,12 @@ def script(demo: Demo, source: Path, target: Path, repository: Repository, owner
         (target / path).unlink()
     cases = sorted(p for p in demo.git("ls-files", "--others", "--exclude-standard", "cases").splitlines())
     demo.pull_request("office/round", cases, "评估办：年度评估立项、抽样结果与专家组抽取")
+    write_codeowners(demo, target, "评估办：按专家组抽取结果生成 CODEOWNERS")
     for kind, files in phases(owners):
         if kind.startswith("review-") and objections:
             copy(source, target, sorted(objections))
             demo.pull_request("office/objections", sorted(objections), "评估办：异议登记与复查安排")
+            write_codeowners(demo, target, "评估办：按复查小组更新 CODEOWNERS")
             objections = set()
         for owner, paths in sorted(files.items()):
             signer = demo.leader if owner == LEADING_GROUP else owner
@@ -202,7 +204,7 @@ def script(demo: Demo, source: Path, target: Path, repository: Repository, owner
             title = f"{'复查' if kind.startswith('review-') else ''}{TITLES[kind.removeprefix('review-')]}（{signer}）"
             demo.pull_request(f"{signer.lower()}/{kind}", paths, title, person=signer, sign=True)
     make_stale(demo, target, owners)
-    write_codeowners(demo, target)
+    write_codeowners(demo, target, "评估办：提交领导小组的汇总表改归领导小组，更新 CODEOWNERS")
 
 
 def make_stale(demo: Demo, target: Path, owners: Mapping[str, str]) -> None:
@@ -218,17 +220,21 @@ def make_stale(demo: Demo, target: Path, owners: Mapping[str, str]) -> None:
     )
 
 
-def write_codeowners(demo: Demo, target: Path) -> None:
-    """The office generates .github/CODEOWNERS from the ownership map (what ``peereval codeowners`` writes)."""
+def write_codeowners(demo: Demo, target: Path, title: str) -> None:
+    """The office regenerates .github/CODEOWNERS (what ``peereval codeowners`` writes) when owners change:
+    after the draw, after the re-review groups, after an escalation. Nothing to commit: no pull request."""
     loaded = load_repository(target)
     if loaded.problems:
         raise SystemExit(f"the demo repository does not load cleanly: {loaded.problems[0]}")
     repository = loaded.repository
     registry = build_registry(repository.scheme, repository.experts.values())
     path = target / ".github" / "CODEOWNERS"
+    text = codeowners(expected_ownership(repository), registry)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(codeowners(ownership_map(repository), registry), encoding="utf-8")
-    demo.pull_request("office/codeowners", [".github/CODEOWNERS"], "评估办：生成 CODEOWNERS")
+    path.write_text(text, encoding="utf-8")
+    demo.pull_request(f"office/codeowners-{demo.pull + 1}", [".github/CODEOWNERS"], title)
 
 
 def main() -> None:

@@ -75,6 +75,7 @@ def test_init_makes_a_repository_that_passes_check_and_refuses_to_overwrite(run:
     target = tmp_path / "new"
     assert run("init", str(target)).code == 0
     assert run("check", "--repo", str(target)).code == 0
+    assert run("codeowners", "--repo", str(target), "--check").code == 0  # written with the rest
     (target / "scheme.yaml").write_text("changed", encoding="utf-8")
     assert run("init", str(target)).code == 1
     assert (target / "scheme.yaml").read_text(encoding="utf-8") == "changed"

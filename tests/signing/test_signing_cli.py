@@ -105,8 +105,8 @@ def test_sign_refuses_what_the_user_does_not_own(run: Run, repo: Repo) -> None:
 
 
 def test_codeowners_is_generated_and_check_fails_when_it_is_out_of_date(run: Run, repo: Repo) -> None:
-    assert run("check", "--repo", str(repo.path)).code == 0  # no CODEOWNERS: not asked for
     assert run("codeowners", "--repo", str(repo.path)).code == 0
+    assert repo.git("status", "--porcelain") == ""  # what the office committed is what the command writes
     text = (repo.path / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
     assert f"/{SHEET_1}\n" in text
     assert run("check", "--repo", str(repo.path)).code == 0
@@ -114,6 +114,25 @@ def test_codeowners_is_generated_and_check_fails_when_it_is_out_of_date(run: Run
     ran = run("check", "--repo", str(repo.path), "--format", "json")
     assert (ran.code, sign_codes(ran)) == (1, ["E-SIGN-CODEOWNERS"])
     assert run("codeowners", "--repo", str(repo.path), "--check").code == 1
+
+
+@pytest.mark.article("17")
+def test_codeowners_written_after_the_draw_stays_current_as_experts_add_their_sheets(run: Run, repo: Repo) -> None:
+    """It lists the files the panel will write, so the experts' own pull requests need not touch it."""
+    assert repo.git("log", "--format=%s", "--", ".github/CODEOWNERS") == "评估办：生成 CODEOWNERS"
+    added_later = repo.git("log", "--format=", "--name-only", "HEAD", "^HEAD~5", "--", "scoresheets").split()
+    assert SHEET_1 in added_later and SUMMARY in added_later
+    assert run("codeowners", "--repo", str(repo.path), "--check").code == 0
+
+
+@pytest.mark.article("17")
+def test_codeowners_is_required_where_signatures_are_enforced(run: Run, repo: Repo, trust_root: str) -> None:
+    repo.git("rm", "-q", ".github/CODEOWNERS")
+    repo.commit("评估办：删除 CODEOWNERS", when="2025-10-27T10:00:00+08:00")
+    assert run("check", "--repo", str(repo.path)).code == 0  # the project's own tree: not asked for
+    ran = run("check", "--repo", str(repo.path), "--signatures", "--trust-root", trust_root, "--format", "json")
+    assert (ran.code, sign_codes(ran)) == (1, ["E-SIGN-CODEOWNERS"])
+    assert "缺少" in ran.stdout
 
 
 @pytest.mark.article("17")

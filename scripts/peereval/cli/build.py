@@ -57,7 +57,7 @@ def build(repo: Path, as_of: datetime.date | None, trust_root: str | None) -> in
     check_toolchain()  # fail fast, before any work, when the letters cannot be rendered
     loaded = load_repository(repo)
     enforcement = enforce_signatures(repo, loaded.repository, trust_root=trust_root)
-    blocking = run_check(repo, as_of=day, loaded=loaded) + [
+    blocking = run_check(repo, as_of=day, loaded=loaded, codeowners_required=trust_root is not None) + [
         p for p in enforcement.problems if p.code not in HOLDING_BACK
     ]
     report_text(blocking, sys.stdout)

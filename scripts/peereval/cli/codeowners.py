@@ -13,7 +13,7 @@ from peereval.load.repo import load_repository
 from peereval.model import Repository
 from peereval.problems import Problem
 from peereval.publish.files import write_text_atomic
-from peereval.rules.ownership import build_registry, ownership_map
+from peereval.rules.ownership import build_registry, expected_ownership
 from peereval.rules.ownership import codeowners as codeowners_text
 
 CODEOWNERS = ".github/CODEOWNERS"
@@ -22,25 +22,29 @@ CODEOWNERS = ".github/CODEOWNERS"
 def codeowners_problems(repo: Path, repository: Repository, *, only_if_present: bool = False) -> list[Problem]:
     """``.github/CODEOWNERS`` must be what ``peereval codeowners`` writes.
 
-    With *only_if_present* (``peereval check``), a repository without the file is
-    not asked to have one: CODEOWNERS is opted into by generating it once.
+    With *only_if_present* (``peereval check`` without signature enforcement, as in
+    the project's own tree), a repository without the file is not asked to have
+    one; where signatures are enforced, it is what routes each file's pull request
+    to its owner's review, so it must be there.
     """
     try:
         current: str | None = (repo / CODEOWNERS).read_text(encoding="utf-8")
     except OSError:
         current = None
-    if (current is None and only_if_present) or current == _codeowners(repository):
+    if (current is None and only_if_present) or current == codeowners_for(repository):
         return []
-    return [
-        Problem(
-            CODEOWNERS, 0, 0, "E-SIGN-CODEOWNERS", "CODEOWNERS 与文件归属不一致：请运行 peereval codeowners 重新生成"
-        )
-    ]
+    message = (
+        "缺少 .github/CODEOWNERS：核验签名的仓库必须有它，请运行 peereval codeowners 生成"
+        if current is None
+        else "CODEOWNERS 与文件归属不一致：请运行 peereval codeowners 重新生成"
+    )
+    return [Problem(CODEOWNERS, 0, 0, "E-SIGN-CODEOWNERS", message)]
 
 
-def _codeowners(repository: Repository) -> str:
+def codeowners_for(repository: Repository) -> str:
+    """What ``peereval codeowners`` writes for *repository*."""
     registry = build_registry(repository.scheme, repository.experts.values())
-    return codeowners_text(ownership_map(repository), registry)
+    return codeowners_text(expected_ownership(repository), registry)
 
 
 @click.command()
@@ -55,6 +59,6 @@ def codeowners(repo: Path, check_only: bool) -> int:
         problems = codeowners_problems(repo, repository)
         REPORTER_BY_NAME["text"](problems, sys.stdout)
         return exit_code(problems)
-    write_text_atomic(repo / CODEOWNERS, _codeowners(repository))
+    write_text_atomic(repo / CODEOWNERS, codeowners_for(repository))
     click.echo(f"已写入 {CODEOWNERS}", err=True)
     return 0

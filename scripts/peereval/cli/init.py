@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from peereval.cli.codeowners import CODEOWNERS, codeowners_for
+from peereval.load.repo import load_repository
 from peereval.load.schema import schema_files
 from peereval.problems import PeerevalError
 from peereval.publish.files import PROJECT_ROOT, create_exclusive
@@ -57,7 +59,7 @@ def skeleton_files() -> dict[str, str]:
 def init(directory: Path) -> int:
     """Create an empty evaluation repository in DIRECTORY (never overwrites a file)."""
     files = skeleton_files()
-    existing = sorted(path for path in files if (directory / path).exists())
+    existing = sorted(path for path in [*files, CODEOWNERS] if (directory / path).exists())
     if existing:
         click.echo(f"{directory} 中已有这些文件，未做任何修改：{', '.join(existing)}", err=True)
         return 1
@@ -65,7 +67,12 @@ def init(directory: Path) -> int:
         if not create_exclusive(directory / path, text):
             click.echo(f"{directory / path} 在写入过程中出现，已停止", err=True)
             return 1
+    # Written from the new repository itself: signature enforcement asks for it from the first pull request.
+    if not create_exclusive(directory / CODEOWNERS, codeowners_for(load_repository(directory).repository)):
+        click.echo(f"{directory / CODEOWNERS} 在写入过程中出现，已停止", err=True)
+        return 1
     click.echo(
-        f"已在 {directory} 创建评估仓库；下一步：填写 scheme.yaml 中的领导小组与评估办成员，再运行 peereval check"
+        f"已在 {directory} 创建评估仓库；下一步：填写 scheme.yaml 中的领导小组与评估办成员（含 GitHub 用户名），"
+        "再运行 peereval codeowners 与 peereval check"
     )
     return 0

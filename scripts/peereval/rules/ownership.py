@@ -22,7 +22,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from peereval.model import Expert, Repository, Scheme, SigningKey
-from peereval.rules.panels import panels_of
+from peereval.rules.panels import panels_of, scorers
 
 LEADING_GROUP = "leading-group"
 
@@ -168,6 +168,36 @@ def ownership_map(repository: Repository) -> dict[str, str]:
             review = objection.review_panel if objection is not None else None
             _own(owners, summary.source.path, review.writer if review is not None else None)
     return dict(sorted(owners.items()))
+
+
+def expected_ownership(repository: Repository) -> dict[str, str]:
+    """:func:`ownership_map` and, besides, the files the draws already call for, with their owners.
+
+    ``.github/CODEOWNERS`` is written from this: it changes when a panel or a
+    re-review group is drawn, not with every scoresheet an expert adds, and a
+    file is routed to its owner before it exists. A file that exists keeps the
+    owner :func:`ownership_map` gives it (an escalated summary: the leading group).
+    """
+    expected: dict[str, str] = {}
+    for round_id, records in repository.rounds.items():
+        for case, objection in records.objections.items():
+            if objection.review_panel is not None:
+                review = objection.review_panel
+                _expect(expected, f"scoresheets/{round_id}/{case}/review", review.members, review.writer)
+        if records.draw is None:
+            continue
+        for case in records.draw.panels_by_case:
+            panels = panels_of(records.draw, case)
+            writer = panels[0].writer if len(panels) == 1 else None
+            _expect(expected, f"scoresheets/{round_id}/{case}", scorers(records.draw, case), writer)
+    return dict(sorted({**expected, **ownership_map(repository)}.items()))
+
+
+def _expect(expected: dict[str, str], folder: str, members: Iterable[str], writer: str | None) -> None:
+    for member in members:
+        expected[f"{folder}/{member}.yaml"] = member
+        expected[f"{folder}/signatures/{member}.yaml"] = member
+    _own(expected, f"{folder}/summary.yaml", writer)
 
 
 def _own(owners: dict[str, str], path: str, owner: str | None) -> None:
