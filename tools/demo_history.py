@@ -204,7 +204,7 @@ def script(demo: Demo, source: Path, target: Path, repository: Repository, owner
             title = f"{'复查' if kind.startswith('review-') else ''}{TITLES[kind.removeprefix('review-')]}（{signer}）"
             demo.pull_request(f"{signer.lower()}/{kind}", paths, title, person=signer, sign=True)
     make_stale(demo, target, owners)
-    write_codeowners(demo, target, "评估办：提交领导小组的汇总表改归领导小组，更新 CODEOWNERS")
+    write_codeowners(demo, target, "评估办：更新 CODEOWNERS")
 
 
 def make_stale(demo: Demo, target: Path, owners: Mapping[str, str]) -> None:

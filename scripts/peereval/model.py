@@ -8,6 +8,7 @@ This module imports only :mod:`peereval.problems`: it is the vocabulary the core
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -47,30 +48,41 @@ CASE_TYPE_LABELS: dict[str, str] = {
 }
 
 
+Positions = tuple[dict[str, Position], dict[str, Position]]  # of values, of keys: by JSON pointer
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a record came from: its file and the position of every value in it.
+    """Where a record came from: its file, and the position of every value in it.
 
-    ``positions`` maps JSON pointers to 1-based (line, column); ``key_positions``
-    maps a member's pointer to where its key stands; ``sha256`` is the hex digest
-    of the file's bytes (what a summary signature records, Art. 17).
+    Positions map JSON pointers to 1-based (line, column), for values and for the
+    keys of members. They are found only when a problem asks for one: *locate*
+    (parsing the file again) runs at most once, so a clean repository of 80,000
+    files never builds or ships them. ``sha256`` is the hex digest of the file's
+    bytes (what a summary signature records, Art. 17).
     """
 
     path: str
-    positions: dict[str, Position] = field(default_factory=dict, repr=False, compare=False)
-    key_positions: dict[str, Position] = field(default_factory=dict, repr=False, compare=False)
     sha256: str = field(default="", repr=False, compare=False)
+    locate: Callable[[], Positions] | None = field(default=None, repr=False, compare=False)
+    _found: list[Positions] = field(default_factory=list, repr=False, compare=False)
+
+    def positions(self) -> Positions:
+        if not self._found:
+            self._found.append(self.locate() if self.locate is not None else ({}, {}))
+        return self._found[0]
 
     def position(self, pointer: str, *, key: bool = False) -> Position:
         """The position of *pointer*, or of its closest ancestor that has one."""
-        table = self.key_positions if key else self.positions
+        values, keys = self.positions()
+        table = keys if key else values
         while pointer:
             if pointer in table:
                 return table[pointer]
-            if pointer in self.positions:
-                return self.positions[pointer]
+            if pointer in values:
+                return values[pointer]
             pointer = pointer.rsplit("/", 1)[0]
-        return self.positions.get("", (1, 1))
+        return values.get("", (1, 1))
 
     def problem(self, pointer: str, code: str, message: str, *, key: bool = False) -> Problem:
         """A problem at *pointer* in this file (at its key with ``key=True``)."""

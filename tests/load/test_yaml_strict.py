@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peereval.load.yaml_strict import MAX_BYTES, Document, load_text
+from peereval.load.yaml_strict import MAX_BYTES, Document, load_text, locate_positions
+from peereval.model import Positions, Source
 from peereval.problems import Problem
 
 
@@ -76,6 +77,21 @@ def test_positions_point_at_each_value_and_key() -> None:
     assert document.source.position("/scores/opinion") == (4, 12)
     assert document.source.position("/scores/opinion", key=True) == (4, 3)
     assert document.source.position("/scores/missing") == (3, 3)  # falls back to its parent
+
+
+def test_positions_are_found_once_and_only_when_a_problem_asks_for_one() -> None:
+    """A clean file never pays for positions; a file with problems parses again once."""
+    calls: list[int] = []
+
+    def locate() -> Positions:
+        calls.append(1)
+        return locate_positions(b"a:\n  b: 1\n")
+
+    source = Source("x.yaml", "", locate)
+    assert calls == []
+    assert source.problem("/a/b", "E-X", "…").line == 2
+    assert source.position("/a", key=True) == (1, 1)
+    assert calls == [1]
 
 
 def test_a_byte_order_mark_is_stripped() -> None:

@@ -9,6 +9,7 @@ This module only reads.
 
 from __future__ import annotations
 
+import marshal
 import multiprocessing
 import os
 import re
@@ -191,7 +192,8 @@ def _load_all(root: Path, paths: list[str], jobs: int) -> Iterator[Loaded]:
     # worker is left with a long last chunk.
     chunk = max(1, min(CHUNK, len(paths) // (jobs * 8)))
     with context.Pool(jobs, initializer=_set_worker_state, initargs=(root, validation)) as pool:
-        yield from pool.imap(_load_in_worker, paths, chunksize=chunk)
+        for path, (problems, accepted) in zip(paths, pool.imap(_load_in_worker, paths, chunksize=chunk), strict=True):
+            yield problems, (None if accepted is None else _accepted_document(path, accepted))
 
 
 _worker_state: dict[str, Any] = {}
@@ -201,8 +203,21 @@ def _set_worker_state(root: Path, validation: Validation) -> None:
     _worker_state.update(root=root, validation=validation)
 
 
-def _load_in_worker(path: str) -> Loaded:
-    return _load_one(_worker_state["root"], path, _worker_state["validation"])
+def _load_in_worker(path: str) -> tuple[list[Problem], bytes | None]:
+    """A file's problems, and an accepted document as marshal bytes: the parent unpacks 80,000 of them,
+    and marshal reads plain data ten times faster than pickle reads the objects."""
+    problems, loaded = _load_one(_worker_state["root"], path, _worker_state["validation"])
+    if loaded is None:
+        return problems, None
+    document = loaded[0]
+    return problems, marshal.dumps((document.data, document.source.sha256, document.raw))
+
+
+def _accepted_document(path: str, accepted: bytes) -> tuple[Document, Place]:
+    data, sha256, raw = marshal.loads(accepted)
+    place = classify(tuple(path.split("/")))
+    assert place is not None  # the worker classified the same path
+    return Document.of(path, data, raw, sha256=sha256), place
 
 
 def _load_one(root: Path, path: str, validation: Validation) -> Loaded:

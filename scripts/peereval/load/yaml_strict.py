@@ -25,12 +25,13 @@ import hashlib
 import math
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import yaml
 
-from peereval.model import Position, Source
+from peereval.model import Position, Positions, Source
 from peereval.problems import Problem
 
 MAX_BYTES = 1024 * 1024
@@ -61,10 +62,18 @@ _CORE_TAGS: dict[str, type] = {
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A loaded file: its data as plain JSON types, and its :class:`Source` (positions)."""
+    """A loaded file: its data as plain JSON types, its :class:`Source`, and the bytes it was read from
+    (from which the source finds positions when a problem asks for one)."""
 
     source: Source
     data: Any
+    raw: bytes = field(default=b"", repr=False, compare=False)
+
+    @classmethod
+    def of(cls, path: str, data: Any, raw: bytes, *, sha256: str | None = None) -> Document:
+        """The document of *raw*, whose data is *data* (*sha256*: its digest, when already known)."""
+        digest = sha256 if sha256 is not None else hashlib.sha256(raw).hexdigest()
+        return cls(Source(path, digest, partial(locate_positions, raw)), data, raw)
 
     @property
     def path(self) -> str:
@@ -146,17 +155,27 @@ def _plain(event: Any) -> Any:
     return text
 
 
-class _Builder:
-    """Builds plain data from libyaml events, recording positions as it goes."""
+class _Duplicate(Exception):
+    """A duplicate key met without positions: parse again, recording them, to name the first one's line."""
 
-    def __init__(self, events: Iterator[Any]) -> None:
+
+class _Builder:
+    """Builds plain data from libyaml events; with *record*, the position of every value and key too.
+
+    Positions are recorded only when a problem needs one (:func:`locate_positions`):
+    a JSON pointer built for every value costs as much as the value.
+    """
+
+    def __init__(self, events: Iterator[Any], *, record: bool) -> None:
         self.next: Callable[[], Any] = events.__next__  # called once per event: no extra frame
+        self.record = record
         self.positions: dict[str, Position] = {}
         self.key_positions: dict[str, Position] = {}
 
     def value(self, event: Any, pointer: str, depth: int) -> Any:
         mark = event.start_mark
-        self.positions[pointer] = (mark.line + 1, mark.column + 1)
+        if self.record:
+            self.positions[pointer] = (mark.line + 1, mark.column + 1)
         if type(event) is yaml.AliasEvent or getattr(event, "anchor", None) is not None:
             raise _Reject(mark, "E-YAML-ANCHOR", "不允许使用锚点和别名（& 与 *），请直接写出内容")
         if depth > MAX_DEPTH:
@@ -171,20 +190,23 @@ class _Builder:
     def sequence(self, pointer: str, depth: int) -> list[Any]:
         items: list[Any] = []
         while type(event := self.next()) is not yaml.SequenceEndEvent:
-            items.append(self.value(event, f"{pointer}/{len(items)}", depth + 1))
+            items.append(self.value(event, f"{pointer}/{len(items)}" if self.record else "", depth + 1))
         return items
 
     def mapping(self, pointer: str, depth: int) -> dict[str, Any]:
         members: dict[str, Any] = {}
         while type(key_event := self.next()) is not yaml.MappingEndEvent:
             key = self.key(key_event)
-            child = f"{pointer}/{escape_pointer_token(key)}"
+            child = f"{pointer}/{escape_pointer_token(key)}" if self.record else ""
             if key in members:
+                if not self.record:
+                    raise _Duplicate
                 first_line = self.key_positions[child][0]
                 raise _Reject(
                     key_event.start_mark, "E-YAML-DUPLICATE-KEY", f"键 {key!r} 重复出现，第一次在第 {first_line} 行"
                 )
-            self.key_positions[child] = (key_event.start_mark.line + 1, key_event.start_mark.column + 1)
+            if self.record:
+                self.key_positions[child] = (key_event.start_mark.line + 1, key_event.start_mark.column + 1)
             members[key] = self.value(self.next(), child, depth + 1)
         return members
 
@@ -241,16 +263,34 @@ def _events(text: str) -> Iterator[Any]:
 def load_text(path: str, raw: bytes) -> Document | Problem:
     """Parse *raw* as strict YAML, or say exactly where and why not.
 
-    Never raises on any input: every failure is returned as a :class:`Problem`.
+    The document's positions are found again from *raw* when a problem first
+    asks for one. Never raises on any input: every failure is returned as a
+    :class:`Problem`.
     """
+    parsed = _parse(path, raw, record=False)
+    if isinstance(parsed, Problem):
+        return parsed
+    data, _ = parsed
+    return Document.of(path, data, raw)
+
+
+def locate_positions(raw: bytes) -> Positions:
+    """The positions of every value and key of *raw*, a file that :func:`load_text` accepted."""
+    parsed = _parse("", raw, record=True)
+    return parsed[1] if isinstance(parsed, tuple) else ({}, {})
+
+
+def _parse(path: str, raw: bytes, *, record: bool) -> tuple[Any, Positions] | Problem:
     text = _decode(path, raw)
     if isinstance(text, Problem):
         return text
     if tab := _tab_in_indentation(path, text):
         return tab
-    builder = _Builder(_events(text))
+    builder = _Builder(_events(text), record=record)
     try:
-        return _build(path, builder, hashlib.sha256(raw).hexdigest())
+        data = _build(path, builder)
+    except _Duplicate:
+        return _parse(path, raw, record=True)  # again, recording positions, to name the first occurrence's line
     except _Reject as reject:
         return Problem(path, reject.line, reject.column, reject.code, reject.message)
     except yaml.MarkedYAMLError as error:
@@ -259,9 +299,10 @@ def load_text(path: str, raw: bytes) -> Document | Problem:
         return Problem(path, line, column, "E-YAML-SYNTAX", f"YAML 语法错误：{error.problem or error.context}")
     except (yaml.YAMLError, ValueError, RecursionError, StopIteration) as error:
         return Problem(path, 1, 1, "E-YAML-SYNTAX", f"YAML 语法错误：{error}")
+    return data if isinstance(data, Problem) else (data, (builder.positions, builder.key_positions))
 
 
-def _build(path: str, builder: _Builder, digest: str) -> Document | Problem:
+def _build(path: str, builder: _Builder) -> Any:
     builder.next()  # StreamStart
     start = builder.next()
     if isinstance(start, yaml.StreamEndEvent):
@@ -273,4 +314,4 @@ def _build(path: str, builder: _Builder, digest: str) -> Document | Problem:
         raise _Reject(extra.start_mark, "E-YAML-MULTIPLE-DOCUMENTS", "一个文件只能有一个 YAML 文档（去掉多余的 ---）")
     if data is None:
         return Problem(path, 1, 1, "E-YAML-EMPTY", "文件中没有数据")
-    return Document(Source(path, builder.positions, builder.key_positions, digest), data)
+    return data
