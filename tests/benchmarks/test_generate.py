@@ -8,6 +8,8 @@ import pytest
 from benchmarks.generate import AS_OF, generate, main
 
 from peereval.cli.check import run_check
+from peereval.load.repo import load_repository
+from peereval.load.visibility import private_values, visible_values
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -64,3 +66,19 @@ def test_command_line_refuses_a_non_empty_out_with_exit_2(tmp_path: Path, capsys
 def test_an_empty_out_is_accepted(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     assert generate(8, tmp_path / "out", seed=1) > 0
+
+
+def test_no_private_value_occurs_inside_a_public_one(tmp_path: Path) -> None:
+    """Else the site benchmark's privacy scan would (rightly) stop the build on synthetic data."""
+    generate(1000, tmp_path)
+    loaded = load_repository(tmp_path)
+    secrets = {value.value for value in private_values(loaded.documents, loaded.kinds) if len(value.value) >= 2}
+    public = [
+        str(value.value)
+        for path, document in loaded.documents.items()
+        for value in visible_values(document, loaded.kinds[path])
+        if value.visibility == "public"
+    ]
+    text = "\n".join(public)
+    assert len(secrets) > 1000
+    assert [secret for secret in secrets if secret in text] == []
