@@ -27,7 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from peereval.publish.open_data import OPEN_DATA_FIELDS
-from peereval.publish.site import SitePaths, SiteResult, build_site, sync_tree
+from peereval.publish.site import SitePaths, SiteResult, build_site, move_tree, sync_tree
 from peereval.publish.site_pages import escape_text, relative_url
 from tests import minirepo
 from tests.conftest import Ran
@@ -307,6 +307,18 @@ def test_sync_writes_only_what_changed_and_removes_what_went(tmp_path: Path) -> 
     count = sync_tree(tmp_path, {"a.md": b"1", "d.md": b"3"})
     assert (count.written, count.unchanged, count.removed) == (1, 1, 1)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["a.md", "d.md"]
+
+
+def test_a_first_build_moves_the_checked_tree_into_place_and_later_ones_sync(tmp_path: Path) -> None:
+    staging, site = tmp_path / "staging", tmp_path / "out" / "site"
+    sync_tree(staging, {"a.html": b"1", "b/c.html": b"2"})
+    assert move_tree(staging, site).written == 2
+    assert not staging.exists() and (site / "b" / "c.html").read_bytes() == b"2"
+    sync_tree(staging, {"a.html": b"1", "d.html": b"3"})
+    count = move_tree(staging, site)
+    assert (count.written, count.unchanged, count.removed) == (1, 1, 1)
+    assert not staging.exists()
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == ["a.html", "d.html"]
 
 
 # --- a real browser ----------------------------------------------------------------------------------

@@ -18,9 +18,12 @@ from typing import Any
 
 from peereval.load.visibility import VisibleValue
 
-# Whitespace, and marks that show nothing: jieba's segmentation in the search index (U+200B), soft hyphens, BOMs.
-_BLANK = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
+# Marks that show nothing: jieba's segmentation in the search index (U+200B), joiners, soft hyphens, BOMs.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_DROP_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE))
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+# An escape that one round of decoding may have revealed: an HTML entity, URL encoding, a JSON escape.
+_ESCAPE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?|%[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}")
 MIN_LENGTH = 2  # a one-character value would match everywhere
 PREFIX = 32  # characters of each secret in the one pattern; a hit is then compared in full
 
@@ -49,14 +52,17 @@ def _unescape_json(text: str) -> str:
 
 def normalise(text: str) -> str:
     """One comparable form: decoded, NFKC, without whitespace or invisible marks, case-folded."""
-    decoded = html.unescape(urllib.parse.unquote(_unescape_json(text)))
-    return _BLANK.sub("", unicodedata.normalize("NFKC", decoded)).casefold()
+    decoded = unicodedata.normalize("NFKC", html.unescape(urllib.parse.unquote(_unescape_json(text))))
+    compact = "".join(decoded.split())  # str.split's whitespace is exactly the regular expressions' \s
+    if any(mark in compact for mark in _INVISIBLE):
+        compact = compact.translate(_DROP_INVISIBLE)
+    return compact.casefold()
 
 
 def variants(text: str) -> set[str]:
     """*text* normalised, and normalised once more where that form still holds an encoding (double escaping)."""
     once = normalise(text)
-    return {once, normalise(once)} if ("&" in once or "%" in once or "\\u" in once) else {once}
+    return {once, normalise(once)} if _ESCAPE.search(once) else {once}
 
 
 def _trie_pattern(words: Iterable[str]) -> str:

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from peereval.calendar import build_work_calendar
@@ -96,6 +96,26 @@ def sync_tree(target: Path, files: Mapping[str, bytes | Path]) -> SyncCount:
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
     return SyncCount(written, unchanged, removed)
+
+
+def move_tree(source: Path, target: Path) -> SyncCount:
+    """Make *target* hold exactly what *source* holds, consuming *source*.
+
+    Where *target* does not exist yet (a first build), *source* is renamed into
+    place: one atomic rename instead of writing 10,000 files a second time.
+    Otherwise (or across file systems) :func:`sync_tree` rewrites only what differs.
+    """
+    if not target.exists():
+        count = len(list_tree(source))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            source.rename(target)
+            return SyncCount(count, 0, 0)
+        except OSError:  # another file system, or target appeared meanwhile
+            pass
+    synced = sync_tree(target, list_tree(source))
+    shutil.rmtree(source, ignore_errors=True)
+    return synced
 
 
 def list_tree(root: Path) -> dict[str, Path]:
@@ -181,13 +201,22 @@ def output_texts(root: Path, label: str = "site") -> Iterator[tuple[str, str]]:
             yield name, path.read_bytes().decode("utf-8", "replace")
 
 
-def remote_references(root: Path, label: str = "site") -> list[str]:
-    """Every page, stylesheet, script or drawing under *root* that would make a browser fetch from another host."""
-    return [
-        f"{label}/{name}"
-        for name, path in list_tree(root).items()
-        if path.suffix.lower() in _FETCHED and _REMOTE.search(path.read_text(encoding="utf-8", errors="replace"))
-    ]
+def scan_output(root: Path, secrets: Iterable[VisibleValue], label: str = "site") -> tuple[list[Leak], list[str]]:
+    """The privacy scan and the remote-reference scan of every file under *root*, reading each file once.
+
+    Remote references: every page, stylesheet, script or drawing that would make a browser fetch from
+    another host.
+    """
+    remote: list[str] = []
+
+    def texts() -> Iterator[tuple[str, str]]:
+        for name, text in output_texts(root, label):
+            if PurePosixPath(name).suffix.lower() in _FETCHED and _REMOTE.search(text):
+                remote.append(name)
+            yield name, text
+
+    leaks = find_leaks(texts(), secrets)
+    return leaks, remote
 
 
 def repository_secrets(
@@ -343,10 +372,9 @@ def build_site(
             return SiteResult(pages=pages, docs=docs, site=unchanged, warnings=(), leaks=(), remote=(), rebuilt=False)
     stamp.unlink(missing_ok=True)
     warnings = tuple(run_mkdocs(config))
-    leaks = tuple(find_leaks(output_texts(paths.staging_dir), secrets))
-    remote = tuple(remote_references(paths.staging_dir))
-    site = None if leaks or remote else sync_tree(paths.site_dir, list_tree(paths.staging_dir))
-    shutil.rmtree(paths.staging_dir, ignore_errors=True)
+    leaks, remote = scan_output(paths.staging_dir, secrets)
+    site = None if leaks or remote else move_tree(paths.staging_dir, paths.site_dir)
+    shutil.rmtree(paths.staging_dir, ignore_errors=True)  # what was refused
     if site is not None:
         write_text_atomic(stamp, f"{inputs} {tree_fingerprint(paths.site_dir)}")
-    return SiteResult(pages=pages, docs=docs, site=site, warnings=warnings, leaks=leaks, remote=remote)
+    return SiteResult(pages=pages, docs=docs, site=site, warnings=warnings, leaks=tuple(leaks), remote=tuple(remote))
