@@ -499,7 +499,9 @@ def _case_yaml(rng: random.Random, row: Closed) -> str:
     ]
     if row.type in ("civil", "administrative"):
         opponent = (
-            f"泉州{rng.choice(FIRM_WORDS)}{rng.choice(COMPANY_WORDS)}有限公司" if rng.random() < 0.6 else _name(rng, PRIVATE_SURNAMES)
+            f"泉州{rng.choice(FIRM_WORDS)}{rng.choice(COMPANY_WORDS)}有限公司"
+            if rng.random() < 0.6
+            else _name(rng, PRIVATE_SURNAMES)
         )
         if row.type == "administrative":
             opponent = f"{row.firm.region}人力资源和社会保障局"
