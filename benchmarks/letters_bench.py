@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -156,24 +155,6 @@ def raw_and_jobs1(repo: Path, loaded: LoadResult, out: Path) -> tuple[float, flo
     return raw, prepared + ours
 
 
-PRIVATE_NAME = re.compile(r"^(  (?:- )?name: )(.+)$")
-
-
-def distinct_private_names(repo: Path) -> None:
-    """Mark every client and party name (generate.py draws them from the handlers' name pool).
-
-    Otherwise a client who shares a handler's name would be a leak of a private value,
-    rightly, and the privacy scan would stop the letters.
-    """
-    for path in repo.glob("cases/*/*.yaml"):
-        lines, key = [], ""
-        for line in path.read_text(encoding="utf-8").split("\n"):
-            key = line.split(":", 1)[0] if line[:1] not in (" ", "") else key
-            match = PRIVATE_NAME.match(line)
-            lines.append(f"{match[1]}{match[2]}（虚构当事人）" if match and key in ("client", "parties") else line)
-        path.write_text("\n".join(lines), encoding="utf-8")
-
-
 def change_one_case(repo: Path) -> None:
     """Append a sentence to the comments of one scoresheet: one conclusion letter changes, nothing else."""
     sheet = sorted((repo / "scoresheets").glob("*/*/E*.yaml"))[0]
@@ -188,7 +169,6 @@ def run(n: int, seed: int, keep: bool, repeat: int) -> Results:
     with repository(n, seed, keep) as source, tempfile.TemporaryDirectory(prefix="letters-out-") as folder:
         work = Path(folder)
         repo = Path(shutil.copytree(source, work / "repo"))  # step 4 edits it
-        distinct_private_names(repo)
         template_dir = default_template_dir(repo)
         loaded = load_repository(repo)
         html = [page for batch in batches(repo, loaded, work / "html") for _, page in batch.pages.values()]
