@@ -110,14 +110,15 @@ def read_history(root: Path) -> History:
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
 _RAW = re.compile(r"\n?:[0-7]{6} [0-7]{6} [0-9a-f]{40}(?:[0-9a-f]{24})? ([0-9a-f]{40}(?:[0-9a-f]{24})?) ([A-Z])\Z")
 _COMMITTER = re.compile(rb"^committer (.*) <(.*)> [0-9]+ [-+][0-9]{4}$", re.MULTILINE)
+Structure = tuple[tuple[str, ...], str, int, dict[str, str | None]]  # parents, tree, time, changes
 
 
-def _parse_log(log: str) -> dict[str, tuple[tuple[str, ...], str, int, dict[str, str | None]]]:
+def _parse_log(log: str) -> dict[str, Structure]:
     """commit → (parents, tree, time, changes), in the log's order; anything unexpected fails closed."""
     tokens = log.split("\0")
     if tokens and tokens[-1] == "":
         tokens.pop()
-    parsed: dict[str, tuple[tuple[str, ...], str, int, dict[str, str | None]]] = {}
+    parsed: dict[str, Structure] = {}
     at = 0
     while at < len(tokens):
         commit_id, parents, tree, time = (tokens[at : at + 4] + ["", "", "", ""])[:4]
@@ -135,9 +136,7 @@ def _parse_log(log: str) -> dict[str, tuple[tuple[str, ...], str, int, dict[str,
     return parsed
 
 
-def _commit(
-    commit_id: str, fields: tuple[tuple[str, ...], str, int, dict[str, str | None]], body: bytes | None
-) -> Commit:
+def _commit(commit_id: str, fields: Structure, body: bytes | None) -> Commit:
     parents, tree, time, changes = fields
     header, _, message = (body or b"").partition(b"\n\n")
     committer = _COMMITTER.search(header)
