@@ -59,6 +59,10 @@ def codeowners(repo: Path, check_only: bool) -> int:
         problems = codeowners_problems(repo, repository)
         REPORTER_BY_NAME["text"](problems, sys.stdout)
         return exit_code(problems)
-    write_text_atomic(repo / CODEOWNERS, codeowners_for(repository))
-    click.echo(f"已写入 {CODEOWNERS}", err=True)
+    text, target = codeowners_for(repository), repo / CODEOWNERS
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        click.echo(f"{CODEOWNERS} 已是最新，未改动", err=True)
+        return 0
+    write_text_atomic(target, text)
+    click.echo(f"已写入 {CODEOWNERS}（此文件由命令生成，手工修改会被覆盖）", err=True)
     return 0
