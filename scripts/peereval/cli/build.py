@@ -52,7 +52,10 @@ def write_verdicts(repo: Path, loaded: LoadResult, *, as_of: datetime.date, enfo
 @as_of_option
 @trust_root_option
 def build(repo: Path, as_of: datetime.date | None, trust_root: str | None) -> int:
-    """Check the data, then write the verdicts, the letters and the site; stops on any check error."""
+    """检查数据，再生成评估结论汇总、PDF 函件和公示网站；检查发现错误即停止，不生成任何公开内容。
+
+    Check the data, then write the verdicts, the letters and the site; stops on any check error.
+    """
     day = today_if_none(as_of)
     check_toolchain()  # fail fast, before any work, when the letters cannot be rendered
     loaded = load_repository(repo)

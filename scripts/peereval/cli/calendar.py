@@ -53,7 +53,10 @@ def load_work_calendar(repo: Path) -> WorkCalendar:
 
 @click.group("calendar")
 def calendar() -> None:
-    """PRC working days (工作日): weekends, public holidays and make-up working days."""
+    """工作日计算：周末、法定节假日与调休上班日。
+
+    PRC working days (工作日): weekends, public holidays and make-up working days.
+    """
 
 
 @calendar.command("add")
@@ -61,7 +64,10 @@ def calendar() -> None:
 @click.argument("day", metavar="DATE", type=ISO_DATE)
 @click.argument("count", metavar="N", type=click.IntRange(min=0))
 def add(repo: Path, day: datetime.date, count: int) -> int:
-    """Print the N-th working day after DATE (DATE itself is not counted)."""
+    """输出 DATE 之后第 N 个工作日（不含 DATE 当日）。
+
+    Print the N-th working day after DATE (DATE itself is not counted).
+    """
     click.echo(load_work_calendar(repo).add_working_days(day, count).isoformat())
     return 0
 
@@ -70,7 +76,10 @@ def add(repo: Path, day: datetime.date, count: int) -> int:
 @repo_option
 @click.argument("day", metavar="DATE", type=ISO_DATE)
 def next_(repo: Path, day: datetime.date) -> int:
-    """Print the first working day on or after DATE."""
+    """输出 DATE 当日或之后的第一个工作日。
+
+    Print the first working day on or after DATE.
+    """
     click.echo(load_work_calendar(repo).next_working_day(day).isoformat())
     return 0
 
@@ -79,7 +88,10 @@ def next_(repo: Path, day: datetime.date) -> int:
 @repo_option
 @click.argument("year", type=click.IntRange(min=1, max=9999))
 def check_year(repo: Path, year: int) -> int:
-    """Say whether YEAR's working days are known, and from which source (exit 2 if not)."""
+    """说明 YEAR 年的节假日安排是否已知、来自何处（未知时退出码为 2）。
+
+    Say whether YEAR's working days are known, and from which source (exit 2 if not).
+    """
     work_calendar = load_work_calendar(repo)
     source = work_calendar.source_of(year)
     if source is None:

@@ -59,7 +59,7 @@ def run_check(
 @repo_option
 @format_option("text", "json")
 @as_of_option
-@click.option("--signatures", "signatures", is_flag=True, help="Also verify the signed commits (see --trust-root).")
+@click.option("--signatures", "signatures", is_flag=True, help="同时核验签名提交（见 --trust-root）。")
 @trust_root_option
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def check(
@@ -70,7 +70,9 @@ def check(
     trust_root: str | None,
     paths: tuple[Path, ...],
 ) -> int:
-    """Validate the repository: schemas and the scheme's rules (exit 1 on errors).
+    """检查评估仓库：数据格式与方案规则，列出全部问题（有错误时退出码为 1）。给出 PATH 时只报告这些文件及其相关记录的问题。
+
+    Validate the repository: schemas and the scheme's rules (exit 1 on errors).
 
     With PATHs, report only problems of those files and of the records they touch.
     With --signatures and --trust-root, also fail on every signature that does not count.

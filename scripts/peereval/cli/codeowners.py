@@ -49,11 +49,12 @@ def codeowners_for(repository: Repository) -> str:
 
 @click.command()
 @repo_option
-@click.option(
-    "--check", "check_only", is_flag=True, help="Only check that .github/CODEOWNERS is up to date (exit 1 if not)."
-)
+@click.option("--check", "check_only", is_flag=True, help="只检查 .github/CODEOWNERS 是否为最新（否则退出码为 1）。")
 def codeowners(repo: Path, check_only: bool) -> int:
-    """Write .github/CODEOWNERS from the ownership map (GitHub handles from the registry)."""
+    """根据文件归属生成 .github/CODEOWNERS（GitHub 用户名取自登记册）。
+
+    Write .github/CODEOWNERS from the ownership map (GitHub handles from the registry).
+    """
     repository = load_repository(repo).repository
     if check_only:
         problems = codeowners_problems(repo, repository)

@@ -189,10 +189,12 @@ def _fail(problems: Sequence[Problem], output_format: str) -> int:
 @click.command()
 @repo_option
 @format_option("text", "json")
-@click.option("--verify", is_flag=True, help="Recompute the sample and report every difference; write nothing.")
+@click.option("--verify", is_flag=True, help="重新计算抽查结果并报告每一处差异；不写任何文件。")
 @click.argument("round_id")
 def sample(repo: Path, output_format: str, verify: bool, round_id: str) -> int:
-    """Draw the round's sample from its closed-case export (Art. 5); write the case files and sample.yaml.
+    """从结案案件清单中抽查本轮案件（第五条），写出案件文件与 sample.yaml；--verify 只核验。
+
+    Draw the round's sample from its closed-case export (Art. 5); write the case files and sample.yaml.
 
     Existing files are never overwritten. With --verify, exit 1 on any difference.
     """
@@ -346,11 +348,11 @@ def _panels_problems(loaded: LoadResult, round_id: str) -> list[Problem]:
 @repo_option
 @as_of_option
 @format_option("text", "json")
-@click.option("--verify", is_flag=True, help="Recompute the draw from the committed data; exit 1 on any difference.")
-@click.option("--report", is_flag=True, help="Each expert's panels, cases and re-reviews.")
-@click.option("--review", "review_case", metavar="CASE", help="Draw the re-review group of CASE (Art. 21).")
-@click.option("--seed", "review_seed", help="With --review: the seed of the re-review draw (default: the round's).")
-@click.option("--update", is_flag=True, help="Rewrite an existing panels.yaml with the recomputed draw.")
+@click.option("--verify", is_flag=True, help="根据已提交的数据重新计算抽取结果；有差异时退出码为 1。")
+@click.option("--report", is_flag=True, help="列出每位专家所在的专家组、评估案件与复查。")
+@click.option("--review", "review_case", metavar="CASE", help="抽取案件 CASE 的复查小组（第二十一条）。")
+@click.option("--seed", "review_seed", help="与 --review 同用：复查抽取的随机种子（默认：本轮的种子）。")
+@click.option("--update", is_flag=True, help="用重新计算的抽取结果改写已有的 panels.yaml。")
 @click.argument("round_id")
 def draw(
     repo: Path,
@@ -363,7 +365,9 @@ def draw(
     update: bool,
     round_id: str,
 ) -> int:
-    """Draw the round's panels and recusals (Art. 9, 10) into panels.yaml, or verify or report them.
+    """抽取本轮专家组并处理回避（第九、十条），写入 panels.yaml；或核验、列出抽取结果。
+
+    Draw the round's panels and recusals (Art. 9, 10) into panels.yaml, or verify or report them.
 
     An existing panels.yaml is completed or rewritten only with --update: its
     designated panels and leading-group recusals are kept as decisions.

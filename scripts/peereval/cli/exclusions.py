@@ -195,9 +195,12 @@ REPORTERS: dict[str, Callable[[Listing], None]] = {
 @repo_option
 @as_of_option
 @click.option("--format", "output_format", type=click.Choice(tuple(REPORTERS)), default="text", show_default=True)
-@click.option("--all", "everything", is_flag=True, help="Also list those pending, ended or lifted.")
+@click.option("--all", "everything", is_flag=True, help="同时列出尚未开始、已经结束或已撤销的。")
 def exclusions(repo: Path, as_of: datetime.date | None, output_format: str, everything: bool) -> int:
-    """Handlers excluded from assignment and awards (Art. 19) and experts barred (Art. 25)."""
+    """列出暂停指派和评优的承办人（第十九条）与暂停评估工作的专家（第二十五条）。
+
+    Handlers excluded from assignment and awards (Art. 19) and experts barred (Art. 25).
+    """
     loaded = load_repository(repo)
     if loaded.problems:
         count = len(loaded.problems)

@@ -57,7 +57,10 @@ def skeleton_files() -> dict[str, str]:
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> int:
-    """Create an empty evaluation repository in DIRECTORY (never overwrites a file)."""
+    """在 DIRECTORY 中新建一个空的评估仓库（不覆盖任何已有文件）。
+
+    Create an empty evaluation repository in DIRECTORY (never overwrites a file).
+    """
     files = skeleton_files()
     existing = sorted(path for path in [*files, CODEOWNERS] if (directory / path).exists())
     if existing:

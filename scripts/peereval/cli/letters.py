@@ -41,12 +41,9 @@ def progress_bar(total: int) -> Iterator[Callable[[str], None]]:
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder of the PDFs, one sub-folder per round (default: build/letters/ when the publication policy "
-    "puts letters on the site, else dist/letters/).",
+    help="函件输出目录，每轮一个子目录（默认：公开政策允许在网站公布函件时为 build/letters/，否则为 dist/letters/）。",
 )
-@click.option(
-    "--jobs", type=click.IntRange(min=1), default=None, help="Letters rendered in parallel (default: all cores)."
-)
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="同时生成的函件数（默认：全部 CPU 核心）。")
 @trust_root_option
 @click.argument("round_id", metavar="[ROUND]", required=False)
 def letters(
@@ -57,7 +54,9 @@ def letters(
     trust_root: str | None,
     round_id: str | None,
 ) -> int:
-    """Render the letters of ROUND (default: every round) as PDF; letters whose inputs are unchanged are skipped.
+    """生成 ROUND（默认：所有轮次）的 PDF 函件；内容未变的函件不重新生成。
+
+    Render the letters of ROUND (default: every round) as PDF; letters whose inputs are unchanged are skipped.
 
     With --trust-root, a case gets its conclusion letter only once all its sheets are validly signed.
     """

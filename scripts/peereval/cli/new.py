@@ -61,7 +61,10 @@ def _indicator_set(repository: Repository, round_id: str, case_id: str, expert_i
 
 @click.group()
 def new() -> None:
-    """Start a record from its template."""
+    """按模板新建记录。
+
+    Start a record from its template.
+    """
 
 
 @new.command("scoresheet")
@@ -70,7 +73,10 @@ def new() -> None:
 @click.argument("case_id")
 @click.argument("expert_id")
 def new_scoresheet(repo: Path, round_id: str, case_id: str, expert_id: str) -> int:
-    """Write a blank scoresheet for EXPERT_ID on CASE_ID of ROUND_ID (never overwrites)."""
+    """为专家 EXPERT_ID 生成案件 CASE_ID 的空白评估表（不覆盖已有文件）。
+
+    Write a blank scoresheet for EXPERT_ID on CASE_ID of ROUND_ID (never overwrites).
+    """
     repository = load_repository(repo).repository
     indicator_set = _indicator_set(repository, round_id, case_id, expert_id)
     target = repo / "scoresheets" / round_id / case_id / f"{expert_id}.yaml"

@@ -32,14 +32,14 @@ repo_option = click.option(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
-    help="The evaluation repository.",
+    help="评估仓库的目录（The evaluation repository）。",
 )
 as_of_option = click.option(
     "--as-of",
     "as_of",
     type=ISO_DATE,
     default=None,
-    help="The day the rules are applied on (default: today).",
+    help="按哪一天适用规则（默认：今天）。",
 )
 
 

@@ -13,14 +13,20 @@ from peereval.publish.files import write_text_atomic
 
 @click.group()
 def schema() -> None:
-    """The JSON Schemas of the records (draft 2020-12)."""
+    """各类记录的 JSON Schema（draft 2020-12）。
+
+    The JSON Schemas of the records (draft 2020-12).
+    """
 
 
 @schema.command("export")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite schema files that differ.")
+@click.option("--force", is_flag=True, help="覆盖内容不同的 Schema 文件。")
 def export(directory: Path, force: bool) -> int:
-    """Write every schema into DIRECTORY (refuses to overwrite a changed file without --force)."""
+    """把全部 JSON Schema 写入 DIRECTORY（文件内容不同时，须加 --force 才覆盖）。
+
+    Write every schema into DIRECTORY (refuses to overwrite a changed file without --force).
+    """
     directory.mkdir(parents=True, exist_ok=True)
     texts = {name: json.dumps(body, ensure_ascii=False, indent=2) + "\n" for name, body in schema_files().items()}
     clashes = [

@@ -84,7 +84,10 @@ ALREADY_COMMITTED = (
 @as_of_option
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def sign(repo: Path, as_of: datetime.date | None, path: Path) -> int:
-    """Sign PATH with a signed commit: one's own scoresheet, or a summary sheet (writes signatures/<me>.yaml)."""
+    """以签名提交签署 PATH：本人的评估表，或汇总表（写出 signatures/<本人>.yaml）。
+
+    Sign PATH with a signed commit: one's own scoresheet, or a summary sheet (writes signatures/<me>.yaml).
+    """
     relative = relative_path(repo, path)
     repository = load_repository(repo).repository
     owners = ownership_map(repository)

@@ -54,7 +54,7 @@ trust_root_option = click.option(
     "trust_root",
     envvar="PEEREVAL_TRUST_ROOT",
     default=None,
-    help="The pinned commit that signature verification starts from (enforces signatures).",
+    help="签名核验的起点提交（信任根）；给出后强制核验签名。",
 )
 
 
@@ -220,7 +220,10 @@ def _row(row: h.FileSignature, *, brief: bool = False) -> dict[str, object]:
 @format_option("text", "json")
 @click.argument("round_id", required=False)
 def signatures(repo: Path, trust_root: str | None, output_format: str, round_id: str | None) -> int:
-    """Per owned file: owner, signature state, commit, signer and date (exit 1 on problems when enforced)."""
+    """逐个文件列出所有者、签名状态、提交、签名人与日期（强制核验时有问题则退出码为 1）。
+
+    Per owned file: owner, signature state, commit, signer and date (exit 1 on problems when enforced).
+    """
     report = signature_report(repo, load_repository(repo).repository, trust_root=trust_root, now=now_utc())
     selected = [r for r in report.files if round_id is None or r.path.startswith(f"scoresheets/{round_id}/")]
     problems = [*file_problems(report), *report.problems]

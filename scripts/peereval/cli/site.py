@@ -48,11 +48,13 @@ def report_site(result: SiteResult, paths: SitePaths) -> int:
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder of the built site (default: site/ in the repository).",
+    help="网站输出目录（默认：仓库中的 site/）。",
 )
 @trust_root_option
 def site(repo: Path, as_of: datetime.date | None, out: Path | None, trust_root: str | None) -> int:
-    """Build the public results site into site/ and scan every file of it for private data.
+    """生成公示网站（site/），并逐个文件检查是否含有隐私数据。
+
+    Build the public results site into site/ and scan every file of it for private data.
 
     With --trust-root, a case appears only once all its sheets are validly signed.
     """

@@ -182,9 +182,12 @@ REPORTERS: dict[str, Callable[[Sequence[Row], datetime.date], None]] = {
 @repo_option
 @as_of_option
 @click.option("--format", "output_format", type=click.Choice(tuple(REPORTERS)), default="text", show_default=True)
-@click.option("--all", "everything", is_flag=True, help="List every deadline, not only open and recent ones.")
+@click.option("--all", "everything", is_flag=True, help="列出全部期限，而不只是未到期和近期的。")
 def status(repo: Path, as_of: datetime.date | None, output_format: str, everything: bool) -> int:
-    """Open and recent deadlines (Art. 16–27), most urgent first; exit 1 if one is overdue."""
+    """列出未到期和近期的各项期限（第十六至二十七条），最紧迫的在前；有逾期时退出码为 1。
+
+    Open and recent deadlines (Art. 16–27), most urgent first; exit 1 if one is overdue.
+    """
     day = today_if_none(as_of)
     loaded = load_repository(repo)
     if loaded.problems:

@@ -120,7 +120,9 @@ def verdict_rows(
 def verdicts(
     repo: Path, as_of: datetime.date | None, output_format: str, trust_root: str | None, round_id: str | None
 ) -> int:
-    """Per case: scores, the final grade (after any re-review), status, reasons and flags.
+    """逐案列出得分、最终等次（含复查结果）、状态、理由与标记。
+
+    Per case: scores, the final grade (after any re-review), status, reasons and flags.
 
     With --trust-root, a case is final only once all its sheets are validly signed (else: signing).
     """
@@ -141,7 +143,9 @@ def verdicts(
 def stats(
     repo: Path, as_of: datetime.date | None, output_format: str, by: str, trust_root: str | None, round_id: str | None
 ) -> int:
-    """Counts per grade, the excellent-and-good rate and mean score per institution, handler or type (Art. 19).
+    """按承办机构、承办人或案件类型统计各等次件数、优良率与平均分（第十九条）。
+
+    Counts per grade, the excellent-and-good rate and mean score per institution, handler or type (Art. 19).
 
     Only concluded cases count (with --trust-root: validly signed ones).
     """
