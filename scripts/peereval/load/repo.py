@@ -209,15 +209,14 @@ def _load_in_worker(path: str) -> tuple[list[Problem], bytes | None]:
     problems, loaded = _load_one(_worker_state["root"], path, _worker_state["validation"])
     if loaded is None:
         return problems, None
-    document = loaded[0]
-    return problems, marshal.dumps((document.data, document.source.sha256, document.raw))
+    document, place = loaded
+    fields = (place.kind, place.round, place.case, place.name, place.review)
+    return problems, marshal.dumps((document.data, document.source.sha256, document.raw, fields))
 
 
 def _accepted_document(path: str, accepted: bytes) -> tuple[Document, Place]:
-    data, sha256, raw = marshal.loads(accepted)
-    place = classify(tuple(path.split("/")))
-    assert place is not None  # the worker classified the same path
-    return Document.of(path, data, raw, sha256=sha256), place
+    data, sha256, raw, fields = marshal.loads(accepted)
+    return Document.of(path, data, raw, sha256=sha256), Place(*fields)
 
 
 def _load_one(root: Path, path: str, validation: Validation) -> Loaded:
