@@ -23,7 +23,7 @@ from peereval.model import (
     Summary,
 )
 from peereval.problems import Problem
-from peereval.rules.panels import panels_of, scorers
+from peereval.rules.panels import designated_writer, scorers
 from peereval.rules.scoring import indicator_set_problems, scoresheet_problems, summary_problems
 
 
@@ -130,9 +130,7 @@ def evaluation_problems(records: RoundRecords, repository: Repository, scheme: S
                 "/submitted_on", "E-DATE-ORDER", f"提交日期 {sheet.submitted_on} 早于抽取日期 {draw.drawn_on}"
             )
     for case_id, summary in sorted(records.summaries.items()):
-        writer = None
-        if draw is not None and len(panels := panels_of(draw, case_id)) == 1:
-            writer = panels[0].writer
+        writer = designated_writer(draw, case_id) if draw is not None else None
         allowed = scorers(draw, case_id) if draw is not None else ()
         yield from _summary_checks(summary, records, repository, writer, allowed, records.scoresheets)
     yield from _signature_problems(records)

@@ -22,7 +22,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from peereval.model import Expert, Repository, Scheme, SigningKey
-from peereval.rules.panels import panels_of, scorers
+from peereval.rules.panels import designated_writer, scorers
 
 LEADING_GROUP = "leading-group"
 
@@ -160,8 +160,7 @@ def ownership_map(repository: Repository) -> dict[str, str]:
         for sheets in (records.scoresheets, records.signatures, records.review_scoresheets, records.review_signatures):
             owners.update({record.source.path: record.expert for record in sheets.values()})
         for summary in records.summaries.values():
-            panels = panels_of(records.draw, summary.case) if records.draw is not None else ()
-            writer = panels[0].writer if len(panels) == 1 else None
+            writer = designated_writer(records.draw, summary.case) if records.draw is not None else None
             _own(owners, summary.source.path, LEADING_GROUP if summary.escalation is not None else writer)
         for summary in records.review_summaries.values():
             objection = records.objections.get(summary.case)
@@ -187,8 +186,7 @@ def expected_ownership(repository: Repository) -> dict[str, str]:
         if records.draw is None:
             continue
         for case in records.draw.panels_by_case:
-            panels = panels_of(records.draw, case)
-            writer = panels[0].writer if len(panels) == 1 else None
+            writer = designated_writer(records.draw, case)
             _expect(expected, f"scoresheets/{round_id}/{case}", scorers(records.draw, case), writer)
     return dict(sorted({**expected, **ownership_map(repository)}.items()))
 

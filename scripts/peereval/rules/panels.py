@@ -10,6 +10,12 @@ def panels_of(draw: PanelDraw, case: CaseId) -> tuple[Panel, ...]:
     return draw.panels_by_case.get(case, ())
 
 
+def designated_writer(draw: PanelDraw, case: CaseId) -> ExpertId | None:
+    """The expert *case*'s panel designated to write its summary (Art. 17); None unless one panel lists it."""
+    panels = panels_of(draw, case)
+    return panels[0].writer if len(panels) == 1 else None
+
+
 def scorers(draw: PanelDraw, case: CaseId) -> tuple[ExpertId, ...]:
     """The experts who score *case*: its panel's members, less those recused
     from it, plus their replacements (Art. 10, last paragraph)."""
