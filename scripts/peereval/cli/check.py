@@ -29,24 +29,21 @@ def run_check(
     signatures: bool = False,
     trust_root: str | None = None,
     loaded: LoadResult | None = None,
-    codeowners_required: bool | None = None,
+    codeowners_required: bool = False,
 ) -> list[Problem]:
     """Load *repo* (unless *loaded* is given) and apply every rule; with *paths*, keep what concerns them.
 
     With *signatures* (or a *trust_root*), also verify the signed commits from
     *trust_root*; without a trust root that adds a warning that they were not
     enforced. ``.github/CODEOWNERS`` must match the ownership map: when present, and
-    always where signatures are enforced (*codeowners_required*, by default: a
-    *trust_root* is given; ``build`` enforces them itself).
+    always where signatures are enforced (a *trust_root*, or *codeowners_required*
+    from ``build``, which verifies the signatures itself).
     """
     loaded = loaded or load_repository(repo)
     problems = loaded.problems + list(check_repository(loaded.repository, as_of=as_of))
     problems += [p for p in _sample_problems(repo, loaded) if p not in loaded.problems]
-    problems += codeowners_problems(
-        repo,
-        loaded.repository,
-        only_if_present=not (trust_root is not None if codeowners_required is None else codeowners_required),
-    )
+    required = codeowners_required or trust_root is not None
+    problems += codeowners_problems(repo, loaded.repository, only_if_present=not required)
     if signatures or trust_root is not None:
         problems += signature_problems(repo, trust_root, repository=loaded.repository)
     if paths:
